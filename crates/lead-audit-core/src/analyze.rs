@@ -1,0 +1,1 @@
+//! One parse of a page, every analysis on it.

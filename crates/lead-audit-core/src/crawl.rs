@@ -1,0 +1,1 @@
+//! Choosing which same-site pages to crawl (§4.2).

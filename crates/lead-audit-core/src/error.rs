@@ -1,0 +1,84 @@
+//! Error kinds of §3 and the core's error type.
+
+use serde::{Deserialize, Serialize};
+
+/// The stable, machine-readable kinds of §3.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// No URL, or one that cannot be parsed.
+    InvalidUrl,
+    /// Refused by the SSRF guard.
+    Blocked,
+    /// The name does not resolve.
+    Dns,
+    /// Connection refused or reset.
+    Connect,
+    /// TLS handshake or certificate failure.
+    Tls,
+    /// A request or the whole lead took too long.
+    Timeout,
+    /// 4xx/5xx on the home page.
+    HttpStatus,
+    /// The home page is not HTML.
+    NotHtml,
+    /// The body was larger than the cap; the first part was used.
+    TooLarge,
+    /// robots.txt disallows the page.
+    Robots,
+    /// The browser could not render the page.
+    Browser,
+}
+
+impl ErrorKind {
+    /// The snake_case name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidUrl => "invalid_url",
+            Self::Blocked => "blocked",
+            Self::Dns => "dns",
+            Self::Connect => "connect",
+            Self::Tls => "tls",
+            Self::Timeout => "timeout",
+            Self::HttpStatus => "http_status",
+            Self::NotHtml => "not_html",
+            Self::TooLarge => "too_large",
+            Self::Robots => "robots",
+            Self::Browser => "browser",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Errors a caller of the core can act on. Site problems are not errors: they are results.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An option has a bad value.
+    #[error("invalid option: {0}")]
+    InvalidOptions(String),
+    /// A fingerprint dataset could not be loaded.
+    #[error("fingerprints: {0}")]
+    Fingerprints(#[from] lead_audit_detect::Error),
+    /// The HTTP client could not be built.
+    #[error("http client: {0}")]
+    Client(String),
+    /// The caller cancelled the audit.
+    #[error("cancelled")]
+    Cancelled,
+}
+
+impl Error {
+    /// A stable code for front ends (`E_INVALID_OPTIONS`, …).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::InvalidOptions(_) | Self::Fingerprints(_) => "E_INVALID_OPTIONS",
+            Self::Client(_) => "E_INTERNAL",
+            Self::Cancelled => "E_CANCELLED",
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! HTTP fetching with the SSRF guard, robots.txt and charset detection (§4.1).
