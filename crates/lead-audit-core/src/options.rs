@@ -71,6 +71,8 @@ pub struct AuditOptions {
     pub respect_robots: bool,
     /// Look up the domain's age (§4.6).
     pub domain_lookup: bool,
+    /// Where and how domain ages are looked up.
+    pub domain: crate::domain::DomainConfig,
     /// A Wappalyzer-format dataset to load in addition to the embedded fingerprints.
     pub fingerprints: Option<PathBuf>,
     /// Host → address overrides, like curl's `--resolve` (the SSRF guard still applies).
@@ -95,6 +97,7 @@ impl Default for AuditOptions {
             per_host_concurrency: 2,
             respect_robots: true,
             domain_lookup: true,
+            domain: crate::domain::DomainConfig::default(),
             fingerprints: None,
             resolve: Vec::new(),
             score: ScoreConfig::default(),

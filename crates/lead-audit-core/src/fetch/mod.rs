@@ -1,1 +1,3 @@
 //! HTTP fetching with the SSRF guard, robots.txt and charset detection (§4.1).
+
+pub mod guard;
