@@ -1,1 +1,175 @@
-//! One parse of a page, every analysis on it.
+//! One parse of a page, every analysis on it: contacts, technologies, quality facts, links
+//! and whether the page is a client-rendered shell. Synchronous (`scraper::Html` is `!Send`):
+//! callers run it on a blocking thread.
+
+use std::sync::LazyLock;
+
+use lead_audit_detect::{DetectInput, Detector, Technology};
+use scraper::{Html, Node, Selector};
+use url::Url;
+
+use crate::audit::{page_facts, PageFacts};
+use crate::crawl::{collect_links, Link};
+use crate::extract::{extract_contacts, Contacts, ExtractOptions};
+
+/// One page to analyze.
+#[derive(Debug, Clone, Copy)]
+pub struct PageInput<'a> {
+    /// The page URL (after redirects).
+    pub url: &'a Url,
+    /// Decoded HTML.
+    pub html: &'a str,
+    /// Response headers, names lowercased.
+    pub headers: &'a [(String, String)],
+}
+
+/// Shared, read-only context of the analysis.
+#[derive(Debug, Clone, Copy)]
+pub struct AnalyzeConfig<'a> {
+    /// Compiled fingerprints.
+    pub detector: &'a Detector,
+    /// Region hints for phones.
+    pub extract: ExtractOptions<'a>,
+    /// JavaScript globals a browser read (empty for static fetches).
+    pub js: &'a [(String, String)],
+}
+
+/// Signs that the static HTML is an empty client-rendered shell (§4.3).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ShellSignals {
+    /// Characters of visible body text.
+    pub visible_text: usize,
+    /// An empty `#root`, `#app`, `#__next`, `#__nuxt`, `#___gatsby` or `[ng-app]`/`app-root`.
+    pub empty_app_root: bool,
+    /// A `<noscript>` asking to enable JavaScript.
+    pub noscript_requires_js: bool,
+    /// Markers of a client-rendered framework or builder (Wix, React, Vue, Angular…).
+    pub client_rendered: bool,
+}
+
+impl ShellSignals {
+    /// The static page cannot be trusted: render it.
+    pub fn is_shell(&self) -> bool {
+        self.empty_app_root || (self.noscript_requires_js && self.visible_text < 400) || self.visible_text < 80
+    }
+}
+
+/// Everything learnt from one page.
+#[derive(Debug, Clone, Default)]
+pub struct PageAnalysis {
+    /// Emails, phones, socials.
+    pub contacts: Contacts,
+    /// Technologies detected on this page.
+    pub technologies: Vec<Technology>,
+    /// Quality facts.
+    pub facts: PageFacts,
+    /// Every link, for the crawler.
+    pub links: Vec<Link>,
+    /// Shell signals, for the browser fallback.
+    pub shell: ShellSignals,
+}
+
+#[allow(clippy::unwrap_used)] // literal selectors
+static META: LazyLock<Selector> = LazyLock::new(|| Selector::parse("meta[content]").unwrap());
+#[allow(clippy::unwrap_used)]
+static SCRIPT: LazyLock<Selector> = LazyLock::new(|| Selector::parse("script").unwrap());
+#[allow(clippy::unwrap_used)]
+static APP_ROOT: LazyLock<Selector> = LazyLock::new(|| {
+    Selector::parse("#root, #app, #__next, #__nuxt, #___gatsby, app-root, [ng-app], [data-reactroot]").unwrap()
+});
+#[allow(clippy::unwrap_used)]
+static NOSCRIPT: LazyLock<Selector> = LazyLock::new(|| Selector::parse("noscript").unwrap());
+#[allow(clippy::unwrap_used)]
+static BODY: LazyLock<Selector> = LazyLock::new(|| Selector::parse("body").unwrap());
+
+/// Markers in raw HTML of sites whose content is built by scripts.
+const CLIENT_MARKERS: &[&str] = &[
+    "__NEXT_DATA__",
+    "window.__NUXT__",
+    "data-reactroot",
+    "ng-version",
+    "static.parastorage.com",
+    "wix-thunderbolt",
+    "/_next/static/",
+    "webpackJsonp",
+    "data-server-rendered",
+];
+
+/// Parses `input.html` once and runs every analysis on it.
+pub fn analyze_page(input: &PageInput<'_>, config: &AnalyzeConfig<'_>) -> PageAnalysis {
+    let doc = Html::parse_document(input.html);
+    let mut meta = Vec::new();
+    for m in doc.select(&META) {
+        let v = m.value();
+        if let (Some(name), Some(content)) = (v.attr("name").or_else(|| v.attr("property")), v.attr("content")) {
+            meta.push((name.to_ascii_lowercase(), content.to_owned()));
+        }
+    }
+    let mut script_srcs = Vec::new();
+    let mut scripts = Vec::new();
+    for s in doc.select(&SCRIPT) {
+        match s.value().attr("src") {
+            Some(src) => script_srcs.push(input.url.join(src).map(String::from).unwrap_or_else(|_| src.to_owned())),
+            None => scripts.push(s.text().collect::<String>()),
+        }
+    }
+    let cookies = cookies_from_headers(input.headers);
+    let url = input.url.as_str();
+    let technologies = config.detector.detect(&DetectInput {
+        url,
+        headers: input.headers,
+        cookies: &cookies,
+        html: input.html,
+        doc: Some(&doc),
+        meta: &meta,
+        script_srcs: &script_srcs,
+        scripts: &scripts,
+        js: config.js,
+    });
+    PageAnalysis {
+        contacts: extract_contacts(&doc, input.url, &config.extract),
+        technologies,
+        facts: page_facts(&doc, input.url),
+        links: collect_links(&doc, input.url),
+        shell: shell_signals(&doc, input.html),
+    }
+}
+
+/// Cookies set by the response, names lowercased.
+pub fn cookies_from_headers(headers: &[(String, String)]) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .filter(|(k, _)| k == "set-cookie")
+        .filter_map(|(_, v)| {
+            let pair = v.split(';').next()?;
+            let (name, value) = pair.split_once('=')?;
+            Some((name.trim().to_ascii_lowercase(), value.trim().to_owned()))
+        })
+        .collect()
+}
+
+fn shell_signals(doc: &Html, html: &str) -> ShellSignals {
+    let visible_text = doc.select(&BODY).next().map(visible_chars).unwrap_or(0);
+    let empty_app_root = doc.select(&APP_ROOT).any(|el| el.text().all(|t| t.trim().is_empty()) && el.children().count() < 3);
+    let noscript_requires_js = doc.select(&NOSCRIPT).any(|n| {
+        let t = n.inner_html().to_ascii_lowercase();
+        t.contains("javascript") && (t.contains("enable") || t.contains("need") || t.contains("require"))
+    });
+    let client_rendered = empty_app_root || CLIENT_MARKERS.iter().any(|m| html.contains(m));
+    ShellSignals { visible_text, empty_app_root, noscript_requires_js, client_rendered }
+}
+
+/// Visible characters under `root`, skipping scripts, styles, templates and noscript.
+fn visible_chars(root: scraper::ElementRef<'_>) -> usize {
+    let mut total = 0;
+    let mut stack = vec![*root];
+    while let Some(node) = stack.pop() {
+        match node.value() {
+            Node::Text(t) => total += t.trim().chars().count(),
+            Node::Element(e) if matches!(e.name(), "script" | "style" | "noscript" | "template" | "svg") => continue,
+            _ => {}
+        }
+        stack.extend(node.children());
+    }
+    total
+}
