@@ -13,9 +13,10 @@ pub struct DomainLookup {
 }
 
 impl DomainLookup {
-    /// A lookup service with the given configuration.
-    pub fn new(config: DomainConfig) -> Self {
-        Self { config }
+    /// A lookup service with the given configuration; fails only when the HTTP client cannot
+    /// be built or an option is invalid.
+    pub fn new(config: DomainConfig) -> Result<Self, crate::Error> {
+        Ok(Self { config })
     }
 
     /// The registration facts of `host`'s registrable domain; `None` for IPs and `localhost`.
