@@ -1,0 +1,327 @@
+//! The HTTP client: manual redirects (each hop guarded), retries with backoff, a body cap,
+//! per-host concurrency and per-request deadlines bounded by the lead's deadline.
+
+use std::collections::HashMap;
+use std::error::Error as _;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use reqwest::header::{CONTENT_TYPE, LOCATION, RETRY_AFTER};
+use reqwest::StatusCode;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::time::Instant;
+use url::{Host, Url};
+
+use super::guard::forbidden_reason;
+use super::resolver::{GuardedResolver, ResolveError};
+use crate::{AuditOptions, Error, ErrorKind};
+
+/// A page as fetched over HTTP.
+#[derive(Debug, Clone)]
+pub struct FetchedPage {
+    /// URL after redirects.
+    pub url: Url,
+    /// Final status.
+    pub status: u16,
+    /// Response headers, names lowercased, in order.
+    pub headers: Vec<(String, String)>,
+    /// Body bytes (at most the cap).
+    pub body: Vec<u8>,
+    /// The body was longer than the cap.
+    pub truncated: bool,
+    /// From the first byte sent to the last byte read, redirects included.
+    pub elapsed: Duration,
+    /// Expiry of the certificate of the final hop, when https.
+    pub cert_expires_at: Option<DateTime<Utc>>,
+}
+
+impl FetchedPage {
+    /// The first value of header `name` (lowercase).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// True when the body is HTML by its Content-Type, or looks like HTML when none is given.
+    pub fn is_html(&self) -> bool {
+        match self.header("content-type") {
+            Some(ct) => {
+                let ct = ct.to_ascii_lowercase();
+                ct.contains("text/html") || ct.contains("application/xhtml")
+            }
+            None => {
+                let head = String::from_utf8_lossy(&self.body[..self.body.len().min(512)]).to_ascii_lowercase();
+                head.contains("<html") || head.contains("<!doctype html")
+            }
+        }
+    }
+}
+
+/// Why a fetch gave no page.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct FetchError {
+    /// §3 kind.
+    pub kind: ErrorKind,
+    /// For a person.
+    pub message: String,
+}
+
+impl FetchError {
+    fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self { kind, message: message.into() }
+    }
+}
+
+/// Bounds concurrent requests per host across every lead sharing the fetcher.
+#[derive(Debug, Default)]
+struct HostLimiter {
+    per_host: usize,
+    hosts: Mutex<HashMap<String, Arc<Semaphore>>>,
+}
+
+impl HostLimiter {
+    async fn acquire(&self, host: &str) -> OwnedSemaphorePermit {
+        let sem = {
+            let mut hosts = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
+            if hosts.len() > 4096 {
+                // Forget idle hosts so a long run over many leads stays bounded.
+                hosts.retain(|_, s| Arc::strong_count(s) > 1);
+            }
+            hosts.entry(host.to_owned()).or_insert_with(|| Arc::new(Semaphore::new(self.per_host))).clone()
+        };
+        #[allow(clippy::expect_used)] // the semaphore is never closed
+        sem.acquire_owned().await.expect("host semaphore is never closed")
+    }
+}
+
+/// Shared HTTP machinery; clone-free, held in an `Arc` by the auditor.
+#[derive(Debug)]
+pub struct Fetcher {
+    client: reqwest::Client,
+    limiter: HostLimiter,
+    allow_private: bool,
+    request_timeout: Duration,
+    max_body: usize,
+    max_redirects: usize,
+    retries: u32,
+}
+
+impl Fetcher {
+    /// Builds the client from the audit options.
+    pub fn new(options: &AuditOptions) -> Result<Self, Error> {
+        let overrides = options.resolve.iter().map(|(h, a)| (h.to_ascii_lowercase(), *a)).collect();
+        let resolver = GuardedResolver::new(options.allow_private_networks, overrides);
+        let client = reqwest::Client::builder()
+            .user_agent(&options.user_agent)
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .dns_resolver(Arc::new(resolver))
+            .connect_timeout(options.request_timeout)
+            .tls_info(true)
+            .pool_idle_timeout(Duration::from_secs(15))
+            .pool_max_idle_per_host(options.per_host_concurrency)
+            .build()
+            .map_err(|e| Error::Client(e.to_string()))?;
+        Ok(Self {
+            client,
+            limiter: HostLimiter { per_host: options.per_host_concurrency, hosts: Mutex::default() },
+            allow_private: options.allow_private_networks,
+            request_timeout: options.request_timeout,
+            max_body: options.max_body_bytes,
+            max_redirects: options.max_redirects,
+            retries: options.retries,
+        })
+    }
+
+    /// GETs `url`, following redirects (each hop checked by the guard), with retries, the
+    /// body cap and a deadline. A 4xx/5xx final page is returned as a page, not an error.
+    pub async fn get(&self, url: &Url, deadline: Instant) -> Result<FetchedPage, FetchError> {
+        let started = Instant::now();
+        let mut current = url.clone();
+        for _ in 0..=self.max_redirects {
+            self.check_url(&current)?;
+            let _permit = self.limiter.acquire(current.host_str().unwrap_or_default()).await;
+            let mut resp = self.send(&current, deadline).await?;
+            if resp.status().is_redirection() {
+                if let Some(next) = redirect_target(&current, &resp) {
+                    current = next?;
+                    continue;
+                }
+            }
+            let status = resp.status().as_u16();
+            let headers = header_pairs(&resp);
+            let cert_expires_at = cert_expiry(&resp);
+            let (body, truncated) = self.read_body(&mut resp, deadline).await?;
+            return Ok(FetchedPage {
+                url: current,
+                status,
+                headers,
+                body,
+                truncated,
+                elapsed: started.elapsed(),
+                cert_expires_at,
+            });
+        }
+        Err(FetchError::new(ErrorKind::HttpStatus, format!("more than {} redirects from {url}", self.max_redirects)))
+    }
+
+    /// One GET without following redirects: status and `Location`, body discarded. For the
+    /// http→https check.
+    pub async fn head_hop(&self, url: &Url, deadline: Instant) -> Result<(u16, Option<Url>), FetchError> {
+        self.check_url(url)?;
+        let _permit = self.limiter.acquire(url.host_str().unwrap_or_default()).await;
+        let resp = self.send_once(url, deadline).await?;
+        let location = redirect_target(url, &resp).and_then(Result::ok);
+        Ok((resp.status().as_u16(), location))
+    }
+
+    /// Refuses non-http(s) URLs and IP-literal hosts the guard forbids (they skip the resolver).
+    fn check_url(&self, url: &Url) -> Result<(), FetchError> {
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(FetchError::new(ErrorKind::InvalidUrl, format!("{url}: only http and https are fetched")));
+        }
+        let ip = match url.host() {
+            Some(Host::Ipv4(ip)) => std::net::IpAddr::V4(ip),
+            Some(Host::Ipv6(ip)) => std::net::IpAddr::V6(ip),
+            Some(Host::Domain(_)) => return Ok(()),
+            None => return Err(FetchError::new(ErrorKind::InvalidUrl, format!("{url} has no host"))),
+        };
+        match forbidden_reason(&ip) {
+            Some(reason) if !self.allow_private => Err(FetchError::new(
+                ErrorKind::Blocked,
+                format!("{ip} is a {reason} address; refused (allow private networks to audit it)"),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// Sends with bounded retries on connect errors, 429 and 5xx, honouring `Retry-After`.
+    async fn send(&self, url: &Url, deadline: Instant) -> Result<reqwest::Response, FetchError> {
+        let mut attempt = 0;
+        loop {
+            let result = self.send_once(url, deadline).await;
+            let retry_after = match &result {
+                Ok(resp) if retryable_status(resp.status()) => retry_after(resp),
+                Err(e) if e.kind == ErrorKind::Connect => None,
+                _ => return result,
+            };
+            let backoff = retry_after.unwrap_or(Duration::from_millis(250 << attempt.min(4)));
+            if attempt >= self.retries || Instant::now() + backoff + Duration::from_millis(100) >= deadline {
+                return result;
+            }
+            attempt += 1;
+            tokio::time::sleep(backoff).await;
+        }
+    }
+
+    async fn send_once(&self, url: &Url, deadline: Instant) -> Result<reqwest::Response, FetchError> {
+        let timeout = self.timeout_until(deadline)?;
+        let accept = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5";
+        self.client
+            .get(url.clone())
+            .header(reqwest::header::ACCEPT, accept)
+            .timeout(timeout)
+            .send()
+            .await
+            .map_err(|e| classify(url, &e))
+    }
+
+    async fn read_body(&self, resp: &mut reqwest::Response, deadline: Instant) -> Result<(Vec<u8>, bool), FetchError> {
+        let mut body = Vec::with_capacity(resp.content_length().unwrap_or(32 * 1024).min(self.max_body as u64) as usize);
+        loop {
+            let chunk = tokio::time::timeout_at(deadline, resp.chunk())
+                .await
+                .map_err(|_| FetchError::new(ErrorKind::Timeout, format!("{}: body not read in time", resp.url())))?
+                .map_err(|e| classify(resp.url(), &e))?;
+            let Some(chunk) = chunk else { return Ok((body, false)) };
+            let room = self.max_body - body.len();
+            if chunk.len() > room {
+                body.extend_from_slice(&chunk[..room]);
+                return Ok((body, true));
+            }
+            body.extend_from_slice(&chunk);
+        }
+    }
+
+    fn timeout_until(&self, deadline: Instant) -> Result<Duration, FetchError> {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left < Duration::from_millis(20) {
+            return Err(FetchError::new(ErrorKind::Timeout, "the lead's time budget is spent"));
+        }
+        Ok(left.min(self.request_timeout))
+    }
+}
+
+fn retryable_status(s: StatusCode) -> bool {
+    s == StatusCode::TOO_MANY_REQUESTS || matches!(s.as_u16(), 500 | 502 | 503 | 504)
+}
+
+/// `Retry-After` in seconds (dates are rare on small sites), capped so one lead is not stuck.
+fn retry_after(resp: &reqwest::Response) -> Option<Duration> {
+    let secs: u64 = resp.headers().get(RETRY_AFTER)?.to_str().ok()?.trim().parse().ok()?;
+    Some(Duration::from_secs(secs.min(10)))
+}
+
+fn redirect_target(from: &Url, resp: &reqwest::Response) -> Option<Result<Url, FetchError>> {
+    if !resp.status().is_redirection() {
+        return None;
+    }
+    let loc = resp.headers().get(LOCATION)?.to_str().ok()?;
+    Some(
+        from.join(loc.trim())
+            .map(|mut u| {
+                if u.fragment().is_some() {
+                    u.set_fragment(None);
+                }
+                u
+            })
+            .map_err(|e| FetchError::new(ErrorKind::HttpStatus, format!("bad redirect {loc:?} from {from}: {e}"))),
+    )
+}
+
+fn header_pairs(resp: &reqwest::Response) -> Vec<(String, String)> {
+    resp.headers()
+        .iter()
+        .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .collect()
+}
+
+fn cert_expiry(resp: &reqwest::Response) -> Option<DateTime<Utc>> {
+    let der = resp.extensions().get::<reqwest::tls::TlsInfo>()?.peer_certificate()?;
+    let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
+    DateTime::from_timestamp(cert.validity().not_after.timestamp(), 0)
+}
+
+/// Maps a reqwest error onto a §3 kind, finding our resolver's verdict in the cause chain.
+fn classify(url: &Url, e: &reqwest::Error) -> FetchError {
+    let mut source = e.source();
+    let mut chain = String::new();
+    while let Some(s) = source {
+        if let Some(r) = s.downcast_ref::<ResolveError>() {
+            let kind = match r {
+                ResolveError::Dns { .. } => ErrorKind::Dns,
+                ResolveError::Blocked { .. } => ErrorKind::Blocked,
+            };
+            return FetchError::new(kind, r.to_string());
+        }
+        chain.push_str(": ");
+        chain.push_str(&s.to_string());
+        source = s.source();
+    }
+    let lower = chain.to_ascii_lowercase();
+    let kind = if e.is_timeout() {
+        ErrorKind::Timeout
+    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
+        ErrorKind::Tls
+    } else {
+        ErrorKind::Connect
+    };
+    let what = if e.is_timeout() { "timed out".to_owned() } else { format!("failed{chain}") };
+    FetchError::new(kind, format!("GET {url} {what}"))
+}
+
+/// The Content-Type header of a page, for charset decoding.
+pub fn content_type(page: &FetchedPage) -> Option<&str> {
+    page.header(CONTENT_TYPE.as_str())
+}
