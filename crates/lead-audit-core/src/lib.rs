@@ -19,6 +19,7 @@ pub mod progress;
 pub mod render;
 pub mod result;
 pub mod score;
+pub mod site;
 
 pub use error::{Error, ErrorKind};
 pub use lead::Lead;

@@ -1,8 +1,30 @@
 //! The whole audit of one lead: fetch → crawl → render → analyze → domain → score.
 
+use std::collections::HashSet;
 use std::sync::Arc;
+use std::time::Duration;
 
-use crate::{AuditContext, AuditOptions, AuditResult, Error, Lead, Renderer};
+use chrono::Utc;
+use futures::stream::{self, StreamExt};
+use lead_audit_detect::{merge, Detector};
+use tokio::time::Instant;
+use url::Url;
+
+use crate::analyze::{analyze_page, AnalyzeConfig, PageAnalysis, PageInput};
+use crate::audit::{build_report, SiteFacts};
+use crate::crawl::{page_key, pick_pages, same_site};
+use crate::domain::DomainLookup;
+use crate::extract::{rank_emails, ExtractOptions};
+use crate::fetch::charset::decode_html;
+use crate::fetch::robots::Robots;
+use crate::fetch::{FetchError, FetchedPage, Fetcher};
+use crate::filter::prefilter;
+use crate::result::{AuditError, AuditReport, PageRecord, Score, Via};
+use crate::site::{site_checks, SiteChecks};
+use crate::{
+    AuditContext, AuditOptions, AuditResult, BrowserMode, Error, ErrorKind, Lead, RenderedPage,
+    Renderer, Stage,
+};
 
 /// A configured pipeline; cheap to clone, shared across concurrent leads.
 #[derive(Clone)]
@@ -12,30 +34,73 @@ pub struct Auditor {
 
 struct Inner {
     options: AuditOptions,
+    fetcher: Fetcher,
+    detector: DetectorRef,
+    domain: Option<DomainLookup>,
     renderer: Option<Arc<dyn Renderer>>,
+    js_paths: Vec<String>,
+}
+
+enum DetectorRef {
+    Embedded(&'static Detector),
+    Loaded(Arc<Detector>),
+}
+
+impl DetectorRef {
+    fn get(&self) -> &Detector {
+        match self {
+            Self::Embedded(d) => d,
+            Self::Loaded(d) => d,
+        }
+    }
+}
+
+/// One page after fetching, maybe rendering, and analysis.
+struct Visited {
+    record: PageRecord,
+    http: Option<FetchedPage>,
+    analysis: PageAnalysis,
+    render_error: Option<AuditError>,
 }
 
 impl Auditor {
-    /// Validates `options` and builds the HTTP client and fingerprint set.
+    /// Validates `options` and builds the HTTP client, fingerprint set and domain lookup.
     pub fn new(options: AuditOptions) -> Result<Self, Error> {
         options.validate()?;
+        let detector = match &options.fingerprints {
+            Some(path) => DetectorRef::Loaded(Arc::new(Detector::with_dataset(path)?)),
+            None => DetectorRef::Embedded(Detector::embedded()),
+        };
+        let js_paths = detector.get().js_paths();
+        let domain = if options.domain_lookup {
+            Some(DomainLookup::new(options.domain.clone())?)
+        } else {
+            None
+        };
+        let fetcher = Fetcher::new(&options)?;
         Ok(Self {
             inner: Arc::new(Inner {
                 options,
+                fetcher,
+                detector,
+                domain,
                 renderer: None,
+                js_paths,
             }),
         })
     }
 
-    /// Adds a browser for the fallback of §4.3.
-    pub fn with_renderer(self, renderer: Arc<dyn Renderer>) -> Self {
-        let options = self.inner.options.clone();
-        Self {
-            inner: Arc::new(Inner {
-                options,
-                renderer: Some(renderer),
-            }),
+    /// Adds a browser for the fallback of §4.3. Call before sharing the auditor.
+    pub fn with_renderer(mut self, renderer: Arc<dyn Renderer>) -> Self {
+        match Arc::get_mut(&mut self.inner) {
+            Some(inner) => inner.renderer = Some(renderer),
+            None => {
+                // Shared already: rebuild around the same parts is not possible cheaply, so
+                // keep the existing auditor unchanged but warn the caller.
+                tracing::warn!("with_renderer called on a shared Auditor; renderer ignored");
+            }
         }
+        self
     }
 
     /// The options this auditor runs with.
@@ -43,9 +108,498 @@ impl Auditor {
         &self.inner.options
     }
 
+    /// The compiled fingerprints.
+    pub fn detector(&self) -> &Detector {
+        self.inner.detector.get()
+    }
+
     /// Audits one lead. Site problems are results; the only error is cancellation.
     pub async fn audit(&self, lead: &Lead, ctx: &AuditContext) -> Result<AuditResult, Error> {
-        let _ = (lead, ctx, &self.inner.renderer);
-        todo!("pipeline")
+        let started = Instant::now();
+        let deadline = started + self.inner.options.timeout;
+        let run = self.inner.run(lead, ctx, started, deadline);
+        // Every fetch is bounded by the deadline; the outer bound is a safety net for the
+        // parts that are not (analysis of a huge page, a browser that ignores its timeout).
+        let guarded = tokio::time::timeout_at(deadline + Duration::from_secs(2), run);
+        tokio::select! {
+            biased;
+            _ = ctx.cancel.cancelled() => Err(Error::Cancelled),
+            r = guarded => Ok(r.unwrap_or_else(|_| {
+                let mut res = base_result(lead, lead.website().unwrap_or_default().to_owned());
+                res.error = Some(err(ErrorKind::Timeout, format!("the audit took longer than {:?}", self.inner.options.timeout)));
+                self.inner.finish(res, started)
+            })),
+        }
+    }
+}
+
+/// An empty result for `lead` at `url`.
+pub fn base_result(lead: &Lead, url: String) -> AuditResult {
+    AuditResult {
+        url,
+        lead_id: lead.lead_id.clone(),
+        final_url: None,
+        reachable: false,
+        http_status: None,
+        error: None,
+        rendered_with_browser: false,
+        pages: Vec::new(),
+        emails: Vec::new(),
+        phones: Vec::new(),
+        socials: Default::default(),
+        technologies: Vec::new(),
+        audit: AuditReport::default(),
+        domain: None,
+        score: Score::default(),
+        skipped: None,
+        audited_at: Utc::now(),
+        duration_ms: 0,
+    }
+}
+
+/// A result for a lead that was not audited, with the reason.
+pub fn skipped_result(lead: &Lead, reason: String) -> AuditResult {
+    let mut res = base_result(
+        lead,
+        lead.website().map(normalize_display).unwrap_or_default(),
+    );
+    res.score.reasons.push(format!("not audited: {reason}"));
+    res.skipped = Some(reason);
+    res
+}
+
+fn err(kind: ErrorKind, message: impl Into<String>) -> AuditError {
+    AuditError {
+        kind,
+        message: message.into(),
+    }
+}
+
+/// Adds `http://` when the scheme is missing (the redirect to https is then observed).
+fn normalize_display(raw: &str) -> String {
+    let raw = raw.trim();
+    if raw.contains("://") {
+        raw.to_owned()
+    } else {
+        format!("http://{}", raw.trim_start_matches('/'))
+    }
+}
+
+/// Parses a lead's website into a fetchable URL.
+pub fn parse_website(raw: &str) -> Result<Url, String> {
+    let text = normalize_display(raw);
+    let url = Url::parse(&text).map_err(|e| format!("{raw:?} is not a URL: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!(
+            "{raw:?}: only http and https websites can be audited"
+        ));
+    }
+    match url.host_str() {
+        Some(h) if !h.is_empty() && !h.contains(' ') => Ok(url),
+        _ => Err(format!("{raw:?} has no host name")),
+    }
+}
+
+impl Inner {
+    async fn run(
+        &self,
+        lead: &Lead,
+        ctx: &AuditContext,
+        started: Instant,
+        deadline: Instant,
+    ) -> AuditResult {
+        if let Some(reason) = prefilter(lead, None, Duration::ZERO, Utc::now()) {
+            return self.finish(skipped_result(lead, reason), started);
+        }
+        let Some(website) = lead.website() else {
+            let mut res = base_result(lead, String::new());
+            res.score.reasons.push("no website on record".into());
+            return self.finish(res, started);
+        };
+        let mut res = base_result(lead, normalize_display(website));
+        let url = match parse_website(website) {
+            Ok(u) => u,
+            Err(message) => {
+                res.error = Some(err(ErrorKind::InvalidUrl, message));
+                return self.finish(res, started);
+            }
+        };
+        res.url = url.to_string();
+
+        let domain = async {
+            match (&self.domain, url.host_str()) {
+                (Some(d), Some(host)) => tokio::time::timeout_at(deadline, d.lookup(host))
+                    .await
+                    .ok()
+                    .flatten(),
+                _ => None,
+            }
+        };
+        let (site, domain) = tokio::join!(self.crawl(lead, &url, ctx, deadline, &mut res), domain);
+        ctx.report(Stage::Domain);
+        res.domain = domain;
+        if let Some(checks) = site {
+            res.audit = checks;
+        }
+        self.finish(res, started)
+    }
+
+    fn finish(&self, mut res: AuditResult, started: Instant) -> AuditResult {
+        res.score = crate::score::score(&res, &self.options.score);
+        res.audited_at = Utc::now();
+        res.duration_ms = started.elapsed().as_millis() as u64;
+        res
+    }
+
+    /// Fetches the home page and contact pages, fills `res`, returns the site report.
+    async fn crawl(
+        &self,
+        lead: &Lead,
+        url: &Url,
+        ctx: &AuditContext,
+        deadline: Instant,
+        res: &mut AuditResult,
+    ) -> Option<AuditReport> {
+        ctx.report(Stage::Fetching);
+        let home = match self.fetcher.get(url, deadline).await {
+            Ok(p) => p,
+            Err(e) => {
+                res.error = Some(err(e.kind, e.message));
+                return None;
+            }
+        };
+        res.final_url = Some(home.url.to_string());
+        res.http_status = Some(home.status);
+        if home.status >= 400 {
+            res.error = Some(err(
+                ErrorKind::HttpStatus,
+                format!("the home page answered HTTP {}", home.status),
+            ));
+            res.pages.push(record(&home, Via::Http));
+            return None;
+        }
+        if !home.is_html() {
+            let ct = home
+                .header("content-type")
+                .unwrap_or("no content type")
+                .to_owned();
+            res.error = Some(err(
+                ErrorKind::NotHtml,
+                format!("the home page is {ct}, not HTML"),
+            ));
+            res.pages.push(record(&home, Via::Http));
+            return None;
+        }
+        if home.truncated {
+            let cap = self.options.max_body_bytes;
+            res.error = Some(err(
+                ErrorKind::TooLarge,
+                format!(
+                    "the home page is larger than {cap} bytes; its first {cap} bytes were audited"
+                ),
+            ));
+        }
+        res.reachable = true;
+        let home_url = home.url.clone();
+        let region = lead.country.clone();
+
+        // Site-wide checks run beside the crawl.
+        let robots_and_checks = async {
+            let robots = Robots::fetch(&self.fetcher, &home_url, deadline).await;
+            let checks = site_checks(&self.fetcher, &home_url, &robots, deadline).await;
+            (robots, checks)
+        };
+        let home_visit = self.visit(home, ctx, region.as_deref(), deadline);
+        let (home_visit, (robots, checks)) = tokio::join!(home_visit, robots_and_checks);
+        let mut visits = vec![home_visit];
+
+        ctx.report(Stage::Crawling);
+        let mut seen: HashSet<String> = HashSet::from([page_key(url), page_key(&home_url)]);
+        let mut candidates = pick_pages(
+            &visits[0].analysis.links,
+            &home_url,
+            self.options.max_pages,
+            &mut seen,
+        );
+        candidates.retain(|u| {
+            let ok = !self.options.respect_robots || robots.allowed(u);
+            if !ok {
+                tracing::debug!(%u, "robots.txt disallows");
+            }
+            ok
+        });
+        let (home_ref, region_ref) = (&home_url, region.as_deref());
+        let fetched: Vec<Option<Visited>> = stream::iter(candidates)
+            .map(|u| async move {
+                let page = self.fetcher.get(&u, deadline).await.ok()?;
+                if page.status >= 400 || !page.is_html() || !same_site(&page.url, home_ref) {
+                    return None;
+                }
+                Some(self.visit(page, ctx, region_ref, deadline).await)
+            })
+            .buffered(self.options.per_host_concurrency)
+            .collect()
+            .await;
+        visits.extend(fetched.into_iter().flatten());
+
+        // A client-rendered site whose pages gave no contacts: render the home page too.
+        if self.options.browser == BrowserMode::Auto && !visits[0].record.via.eq(&Via::Browser) {
+            let nothing = visits.iter().all(|v| {
+                v.analysis.contacts.emails.is_empty() && v.analysis.contacts.phones.is_empty()
+            });
+            if nothing && visits[0].analysis.shell.client_rendered {
+                if let Some(http) = visits[0].http.clone() {
+                    visits[0] = self
+                        .render_visit(http, ctx, region.as_deref(), deadline)
+                        .await;
+                }
+            }
+        }
+
+        ctx.report(Stage::Analyzing);
+        Some(self.merge(res, &visits, &checks))
+    }
+
+    /// Analyzes a fetched page, rendering it first when the mode asks for it.
+    async fn visit(
+        &self,
+        page: FetchedPage,
+        ctx: &AuditContext,
+        region: Option<&str>,
+        deadline: Instant,
+    ) -> Visited {
+        if self.options.browser == BrowserMode::Always {
+            return self.render_visit(page, ctx, region, deadline).await;
+        }
+        let analysis = self.analyze(&page, None, region).await;
+        let mut visit = Visited {
+            record: record(&page, Via::Http),
+            http: Some(page),
+            analysis,
+            render_error: None,
+        };
+        if self.options.browser == BrowserMode::Auto && visit.analysis.shell.is_shell() {
+            if let Some(http) = visit.http.take() {
+                visit = self.render_visit(http, ctx, region, deadline).await;
+            }
+        }
+        visit
+    }
+
+    /// Renders `page` in the browser and analyzes the rendered DOM; on failure keeps the
+    /// static analysis and records a `browser` error.
+    async fn render_visit(
+        &self,
+        page: FetchedPage,
+        ctx: &AuditContext,
+        region: Option<&str>,
+        deadline: Instant,
+    ) -> Visited {
+        ctx.report(Stage::Rendering);
+        match self.render(&page.url, deadline).await {
+            Ok(rendered) => {
+                let analysis = self.analyze(&page, Some(&rendered), region).await;
+                let record = PageRecord {
+                    url: rendered.final_url.to_string(),
+                    status: rendered.status.unwrap_or(page.status),
+                    bytes: rendered.html.len() as u64,
+                    elapsed_ms: rendered.elapsed.as_millis() as u64,
+                    via: Via::Browser,
+                };
+                Visited {
+                    record,
+                    http: Some(page),
+                    analysis,
+                    render_error: None,
+                }
+            }
+            Err(e) => {
+                let analysis = self.analyze(&page, None, region).await;
+                Visited {
+                    record: record(&page, Via::Http),
+                    http: Some(page),
+                    analysis,
+                    render_error: Some(e),
+                }
+            }
+        }
+    }
+
+    async fn render(&self, url: &Url, deadline: Instant) -> Result<RenderedPage, AuditError> {
+        let Some(renderer) = &self.renderer else {
+            return Err(err(
+                ErrorKind::Browser,
+                "the page needs a browser to render, and none is configured",
+            ));
+        };
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left < Duration::from_millis(200) {
+            return Err(err(ErrorKind::Timeout, "no time left to render the page"));
+        }
+        renderer
+            .render(url, left, &self.js_paths)
+            .await
+            .map_err(|e| {
+                let kind = match e {
+                    crate::RenderError::Timeout(_) => ErrorKind::Timeout,
+                    crate::RenderError::Blocked(_) => ErrorKind::Blocked,
+                    _ => ErrorKind::Browser,
+                };
+                err(kind, format!("{url}: {e}"))
+            })
+    }
+
+    /// Decodes and analyzes on a blocking thread: parsing a 5 MiB page must not stall the runtime.
+    async fn analyze(
+        &self,
+        page: &FetchedPage,
+        rendered: Option<&RenderedPage>,
+        region: Option<&str>,
+    ) -> PageAnalysis {
+        let (html, url, js) = match rendered {
+            Some(r) => (r.html.clone(), r.final_url.clone(), r.js.clone()),
+            None => (
+                decode_html(&page.body, page.header("content-type")),
+                page.url.clone(),
+                Vec::new(),
+            ),
+        };
+        let headers = page.headers.clone();
+        let region = region.map(str::to_owned);
+        let default_region = self.options.default_region.clone();
+        let detector: &'static Detector = match &self.detector {
+            DetectorRef::Embedded(d) => d,
+            DetectorRef::Loaded(d) => {
+                let d = d.clone();
+                return tokio::task::spawn_blocking(move || {
+                    analyze_owned(
+                        &d,
+                        &url,
+                        &html,
+                        &headers,
+                        &js,
+                        region.as_deref(),
+                        &default_region,
+                    )
+                })
+                .await
+                .unwrap_or_default();
+            }
+        };
+        tokio::task::spawn_blocking(move || {
+            analyze_owned(
+                detector,
+                &url,
+                &html,
+                &headers,
+                &js,
+                region.as_deref(),
+                &default_region,
+            )
+        })
+        .await
+        .unwrap_or_default()
+    }
+
+    fn merge(&self, res: &mut AuditResult, visits: &[Visited], checks: &SiteChecks) -> AuditReport {
+        let mut emails = Vec::new();
+        let mut phones: Vec<String> = Vec::new();
+        let mut technologies = Vec::new();
+        for v in visits {
+            res.pages.push(v.record.clone());
+            res.rendered_with_browser |= v.record.via == Via::Browser;
+            let c = &v.analysis.contacts;
+            emails.extend(c.emails.iter().cloned());
+            phones.extend(
+                c.phones
+                    .iter()
+                    .filter(|p| !phones_contains(&phones, p))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            );
+            for (k, url) in &c.socials {
+                res.socials.entry(k.clone()).or_insert_with(|| url.clone());
+            }
+            merge(&mut technologies, v.analysis.technologies.clone());
+            if res.error.is_none() {
+                res.error = v.render_error.clone();
+            }
+        }
+        let site_domain = res
+            .final_url
+            .as_deref()
+            .and_then(|u| Url::parse(u).ok())
+            .and_then(|u| {
+                let host = u.host_str()?.to_owned();
+                Some(psl::domain_str(&host).unwrap_or(&host).to_owned())
+            });
+        rank_emails(&mut emails, site_domain.as_deref());
+        technologies.sort_by(|a, b| {
+            b.confidence
+                .cmp(&a.confidence)
+                .then_with(|| a.name.cmp(&b.name))
+        });
+        res.emails = emails;
+        res.phones = phones;
+        res.technologies = technologies;
+        let home = &visits[0];
+        let Some(http) = &home.http else {
+            return AuditReport::default();
+        };
+        build_report(&SiteFacts {
+            home: &home.analysis.facts,
+            final_url: &http.url,
+            headers: &http.headers,
+            redirects_to_https: checks.redirects_to_https,
+            certificate_expires_at: http.cert_expires_at,
+            response_time_ms: http.elapsed.as_millis() as u64,
+            page_weight_bytes: http.body.len() as u64,
+            robots_txt: Some(checks.robots_txt),
+            sitemap_xml: checks.sitemap_xml,
+            favicon_ico: checks.favicon_ico,
+            technologies: &res.technologies,
+            now: Utc::now(),
+        })
+    }
+}
+
+fn phones_contains(list: &[String], p: &str) -> bool {
+    list.iter().any(|x| x == p)
+}
+
+fn analyze_owned(
+    detector: &Detector,
+    url: &Url,
+    html: &str,
+    headers: &[(String, String)],
+    js: &[(String, String)],
+    region: Option<&str>,
+    default_region: &str,
+) -> PageAnalysis {
+    let input = PageInput { url, html, headers };
+    let config = AnalyzeConfig {
+        detector,
+        extract: ExtractOptions {
+            lead_region: region,
+            default_region,
+        },
+        js,
+    };
+    analyze_page(&input, &config)
+}
+
+fn record(page: &FetchedPage, via: Via) -> PageRecord {
+    PageRecord {
+        url: page.url.to_string(),
+        status: page.status,
+        bytes: page.body.len() as u64,
+        elapsed_ms: page.elapsed.as_millis() as u64,
+        via,
+    }
+}
+
+impl From<FetchError> for AuditError {
+    fn from(e: FetchError) -> Self {
+        err(e.kind, e.message)
     }
 }
