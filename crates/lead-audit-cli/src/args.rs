@@ -1,0 +1,149 @@
+//! Command line arguments; every flag also reads an environment variable.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use lead_audit_core::{AuditOptions, BrowserMode};
+
+/// Audit business leads' websites: contacts, technologies, quality, domain age, and a
+/// HOT / WARM / COLD grade.
+#[derive(Debug, Parser)]
+#[command(name = "lead-audit", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Audit websites given as arguments or in a CSV / JSONL file.
+    Audit(AuditArgs),
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// One JSON object, or an array for several leads.
+    Json,
+    /// One JSON object per line, written as each lead finishes.
+    Jsonl,
+    /// One row per lead, lists joined with `; `.
+    Csv,
+}
+
+/// `lead-audit audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Websites to audit (scheme optional).
+    pub urls: Vec<String>,
+    /// A file of leads: `.csv` (columns website/url, company_name, email, phone, id, country)
+    /// or `.jsonl` (one lead object or URL string per line).
+    #[arg(long, short = 'i', env = "LEAD_AUDIT_INPUT")]
+    pub input: Option<PathBuf>,
+    /// Write results here instead of standard output.
+    #[arg(long, short = 'o', env = "LEAD_AUDIT_OUTPUT")]
+    pub output: Option<PathBuf>,
+    /// Output format.
+    #[arg(
+        long,
+        short = 'f',
+        value_enum,
+        default_value = "json",
+        env = "LEAD_AUDIT_FORMAT"
+    )]
+    pub format: Format,
+    /// Leads audited at once.
+    #[arg(long, short = 'c', default_value_t = 8, env = "LEAD_AUDIT_CONCURRENCY", value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub concurrency: u16,
+    #[command(flatten)]
+    pub audit: AuditFlags,
+}
+
+/// The audit options shared by every front end.
+#[derive(Debug, Clone, Args)]
+pub struct AuditFlags {
+    /// Contact pages crawled after the home page.
+    #[arg(long, default_value_t = 5, env = "LEAD_AUDIT_MAX_PAGES", value_parser = clap::value_parser!(u16).range(0..=100))]
+    pub max_pages: u16,
+    /// Browser fallback: auto renders only pages that need JavaScript.
+    #[arg(long, default_value = "auto", env = "LEAD_AUDIT_BROWSER", value_parser = parse_browser)]
+    pub browser: BrowserMode,
+    /// Seconds one lead may take in all.
+    #[arg(long, default_value_t = 30.0, env = "LEAD_AUDIT_TIMEOUT", value_parser = parse_secs)]
+    pub timeout: f64,
+    /// Seconds one HTTP request may take.
+    #[arg(long, default_value_t = 10.0, env = "LEAD_AUDIT_REQUEST_TIMEOUT", value_parser = parse_secs)]
+    pub request_timeout: f64,
+    /// Region for national phone numbers when neither lead nor page says (ISO 3166 alpha-2).
+    #[arg(long, default_value = "US", env = "LEAD_AUDIT_DEFAULT_REGION")]
+    pub default_region: String,
+    /// A Wappalyzer-format fingerprint dataset (directory or JSON file) loaded beside ours.
+    #[arg(long, env = "LEAD_AUDIT_FINGERPRINTS")]
+    pub fingerprints: Option<PathBuf>,
+    /// Allow loopback and private addresses (the SSRF guard is on by default).
+    #[arg(long, env = "LEAD_AUDIT_ALLOW_PRIVATE_NETWORKS", value_parser = clap::builder::FalseyValueParser::new())]
+    pub allow_private_networks: bool,
+    /// User-Agent sent with every request.
+    #[arg(long, env = "LEAD_AUDIT_USER_AGENT", default_value = lead_audit_core::options::DEFAULT_USER_AGENT)]
+    pub user_agent: String,
+    /// Skip the RDAP / WHOIS domain-age lookup.
+    #[arg(long, env = "LEAD_AUDIT_NO_DOMAIN_LOOKUP", value_parser = clap::builder::FalseyValueParser::new())]
+    pub no_domain_lookup: bool,
+    /// Resolve HOST to ADDR (like curl's --resolve: `HOST:ADDR`, ADDR an IP, port ignored);
+    /// repeatable. The SSRF guard still applies to ADDR.
+    #[arg(long = "resolve", value_name = "HOST:ADDR", value_parser = parse_resolve)]
+    pub resolve: Vec<(String, SocketAddr)>,
+}
+
+impl AuditFlags {
+    /// The core's options.
+    pub fn to_options(&self) -> AuditOptions {
+        AuditOptions {
+            max_pages: self.max_pages as usize,
+            browser: self.browser,
+            timeout: Duration::from_secs_f64(self.timeout),
+            request_timeout: Duration::from_secs_f64(self.request_timeout),
+            default_region: self.default_region.to_ascii_uppercase(),
+            allow_private_networks: self.allow_private_networks,
+            user_agent: self.user_agent.clone(),
+            domain_lookup: !self.no_domain_lookup,
+            fingerprints: self.fingerprints.clone(),
+            resolve: self.resolve.clone(),
+            ..AuditOptions::default()
+        }
+    }
+}
+
+fn parse_browser(s: &str) -> Result<BrowserMode, String> {
+    s.parse()
+}
+
+fn parse_secs(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number of seconds"))?;
+    if !(v > 0.0 && v <= 86_400.0) {
+        return Err(format!("{s} must be between 0 and 86400 seconds"));
+    }
+    Ok(v)
+}
+
+fn parse_resolve(s: &str) -> Result<(String, SocketAddr), String> {
+    let (host, addr) = s
+        .split_once(':')
+        .ok_or_else(|| format!("{s:?} is not HOST:ADDR"))?;
+    // Accept curl's HOST:PORT:ADDR too; the port comes from the URL anyway.
+    let addr = match addr.split_once(':') {
+        Some((port, rest)) if port.chars().all(|c| c.is_ascii_digit()) && !rest.is_empty() => rest,
+        _ => addr,
+    };
+    let ip: std::net::IpAddr = addr
+        .trim_matches(|c| c == '[' || c == ']')
+        .parse()
+        .map_err(|_| format!("{addr:?} is not an IP address"))?;
+    Ok((host.to_ascii_lowercase(), SocketAddr::new(ip, 0)))
+}
