@@ -45,7 +45,7 @@ fn v4_reason(ip: &Ipv4Addr) -> Option<&'static str> {
 fn v6_reason(ip: &Ipv6Addr) -> Option<&'static str> {
     // An IPv4 address dressed as IPv6 is judged as the IPv4 address it reaches.
     if let Some(v4) = ip.to_ipv4_mapped() {
-        return v4_reason(&v4).or(None);
+        return v4_reason(&v4);
     }
     let seg = ip.segments();
     Some(match () {
@@ -69,4 +69,96 @@ fn v6_reason(ip: &Ipv6Addr) -> Option<&'static str> {
         }
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use url::{Host, Url};
+
+    fn refused(s: &str) -> bool {
+        forbidden_reason(&s.parse().unwrap()).is_some()
+    }
+
+    #[test]
+    fn every_refused_ipv4_range() {
+        for ip in [
+            "0.0.0.0",
+            "0.1.2.3",
+            "127.0.0.1",
+            "127.255.255.254",
+            "10.0.0.1",
+            "172.16.0.1",
+            "172.31.255.255",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "100.127.255.255",
+            "224.0.0.1",
+            "239.255.255.250",
+            "255.255.255.255",
+            "240.0.0.1",
+            "192.0.0.8",
+            "192.0.2.1",
+            "198.51.100.1",
+            "203.0.113.1",
+            "198.18.0.1",
+        ] {
+            assert!(refused(ip), "{ip} must be refused");
+        }
+    }
+
+    #[test]
+    fn public_ipv4_is_allowed() {
+        for ip in ["8.8.8.8", "93.184.216.34", "172.32.0.1", "100.128.0.1", "1.1.1.1", "192.169.0.1"] {
+            assert!(!refused(ip), "{ip} is public");
+        }
+    }
+
+    #[test]
+    fn every_refused_ipv6_range() {
+        for ip in [
+            "::",
+            "::1",
+            "fe80::1",
+            "fc00::1",
+            "fd12:3456::1",
+            "ff02::1",
+            "fec0::1",
+            "2001:db8::1",
+            "::ffff:127.0.0.1",
+            "::ffff:169.254.169.254",
+            "::ffff:10.1.2.3",
+            "::127.0.0.1",
+            "64:ff9b::a9fe:a9fe",
+            "2002:7f00:1::",
+        ] {
+            assert!(refused(ip), "{ip} must be refused");
+        }
+        assert!(!refused("2606:4700::6810:84e5"));
+        assert!(!refused("::ffff:8.8.8.8"));
+    }
+
+    /// Browsers (and the `url` crate) read decimal, octal and hex IPv4 spellings as the
+    /// address they encode: the guard sees the address, not the spelling.
+    #[test]
+    fn odd_ipv4_spellings_reach_the_guard_as_addresses() {
+        for spelled in [
+            "http://2130706433/",
+            "http://0177.0.0.1/",
+            "http://0x7f.0.0.1/",
+            "http://127.1/",
+            "http://017700000001/",
+            "http://0xa9fea9fe/",
+            "http://[::ffff:7f00:1]/",
+        ] {
+            let url = Url::parse(spelled).unwrap();
+            let ip: std::net::IpAddr = match url.host() {
+                Some(Host::Ipv4(ip)) => ip.into(),
+                Some(Host::Ipv6(ip)) => ip.into(),
+                other => panic!("{spelled} parsed as {other:?}"),
+            };
+            assert!(!is_public(&ip), "{spelled} → {ip} must be refused");
+        }
+    }
 }
