@@ -50,7 +50,9 @@ pub struct ShellSignals {
 impl ShellSignals {
     /// The static page cannot be trusted: render it.
     pub fn is_shell(&self) -> bool {
-        self.empty_app_root || (self.noscript_requires_js && self.visible_text < 400) || self.visible_text < 80
+        self.empty_app_root
+            || (self.noscript_requires_js && self.visible_text < 400)
+            || self.visible_text < 80
     }
 }
 
@@ -75,7 +77,10 @@ static META: LazyLock<Selector> = LazyLock::new(|| Selector::parse("meta[content
 static SCRIPT: LazyLock<Selector> = LazyLock::new(|| Selector::parse("script").unwrap());
 #[allow(clippy::unwrap_used)]
 static APP_ROOT: LazyLock<Selector> = LazyLock::new(|| {
-    Selector::parse("#root, #app, #__next, #__nuxt, #___gatsby, app-root, [ng-app], [data-reactroot]").unwrap()
+    Selector::parse(
+        "#root, #app, #__next, #__nuxt, #___gatsby, app-root, [ng-app], [data-reactroot]",
+    )
+    .unwrap()
 });
 #[allow(clippy::unwrap_used)]
 static NOSCRIPT: LazyLock<Selector> = LazyLock::new(|| Selector::parse("noscript").unwrap());
@@ -101,7 +106,10 @@ pub fn analyze_page(input: &PageInput<'_>, config: &AnalyzeConfig<'_>) -> PageAn
     let mut meta = Vec::new();
     for m in doc.select(&META) {
         let v = m.value();
-        if let (Some(name), Some(content)) = (v.attr("name").or_else(|| v.attr("property")), v.attr("content")) {
+        if let (Some(name), Some(content)) = (
+            v.attr("name").or_else(|| v.attr("property")),
+            v.attr("content"),
+        ) {
             meta.push((name.to_ascii_lowercase(), content.to_owned()));
         }
     }
@@ -109,7 +117,13 @@ pub fn analyze_page(input: &PageInput<'_>, config: &AnalyzeConfig<'_>) -> PageAn
     let mut scripts = Vec::new();
     for s in doc.select(&SCRIPT) {
         match s.value().attr("src") {
-            Some(src) => script_srcs.push(input.url.join(src).map(String::from).unwrap_or_else(|_| src.to_owned())),
+            Some(src) => script_srcs.push(
+                input
+                    .url
+                    .join(src)
+                    .map(String::from)
+                    .unwrap_or_else(|_| src.to_owned()),
+            ),
             None => scripts.push(s.text().collect::<String>()),
         }
     }
@@ -150,13 +164,21 @@ pub fn cookies_from_headers(headers: &[(String, String)]) -> Vec<(String, String
 
 fn shell_signals(doc: &Html, html: &str) -> ShellSignals {
     let visible_text = doc.select(&BODY).next().map(visible_chars).unwrap_or(0);
-    let empty_app_root = doc.select(&APP_ROOT).any(|el| el.text().all(|t| t.trim().is_empty()) && el.children().count() < 3);
+    let empty_app_root = doc
+        .select(&APP_ROOT)
+        .any(|el| el.text().all(|t| t.trim().is_empty()) && el.children().count() < 3);
     let noscript_requires_js = doc.select(&NOSCRIPT).any(|n| {
         let t = n.inner_html().to_ascii_lowercase();
-        t.contains("javascript") && (t.contains("enable") || t.contains("need") || t.contains("require"))
+        t.contains("javascript")
+            && (t.contains("enable") || t.contains("need") || t.contains("require"))
     });
     let client_rendered = empty_app_root || CLIENT_MARKERS.iter().any(|m| html.contains(m));
-    ShellSignals { visible_text, empty_app_root, noscript_requires_js, client_rendered }
+    ShellSignals {
+        visible_text,
+        empty_app_root,
+        noscript_requires_js,
+        client_rendered,
+    }
 }
 
 /// Visible characters under `root`, skipping scripts, styles, templates and noscript.
@@ -166,7 +188,14 @@ fn visible_chars(root: scraper::ElementRef<'_>) -> usize {
     while let Some(node) = stack.pop() {
         match node.value() {
             Node::Text(t) => total += t.trim().chars().count(),
-            Node::Element(e) if matches!(e.name(), "script" | "style" | "noscript" | "template" | "svg") => continue,
+            Node::Element(e)
+                if matches!(
+                    e.name(),
+                    "script" | "style" | "noscript" | "template" | "svg"
+                ) =>
+            {
+                continue
+            }
             _ => {}
         }
         stack.extend(node.children());

@@ -48,8 +48,8 @@ const KEYWORDS: &[(&str, i32)] = &[
 
 /// File endings that are never HTML pages.
 const SKIP_EXT: &[&str] = &[
-    ".pdf", ".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".zip", ".doc", ".docx", ".xls", ".xlsx", ".mp3", ".mp4",
-    ".mov", ".css", ".js", ".xml", ".ics", ".vcf",
+    ".pdf", ".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".zip", ".doc", ".docx", ".xls",
+    ".xlsx", ".mp3", ".mp4", ".mov", ".css", ".js", ".xml", ".ics", ".vcf",
 ];
 
 /// Every `<a href>` of the page resolved against `base`, http(s) only.
@@ -65,9 +65,18 @@ pub fn collect_links(doc: &Html, base: &Url) -> Vec<Link> {
             url.set_fragment(None);
             let mut text = a.text().collect::<String>();
             if text.trim().is_empty() {
-                text = a.value().attr("title").or_else(|| a.value().attr("aria-label")).unwrap_or("").to_owned();
+                text = a
+                    .value()
+                    .attr("title")
+                    .or_else(|| a.value().attr("aria-label"))
+                    .unwrap_or("")
+                    .to_owned();
             }
-            Some(Link { url, text: text.trim().to_lowercase(), in_footer: in_footer(a) })
+            Some(Link {
+                url,
+                text: text.trim().to_lowercase(),
+                in_footer: in_footer(a),
+            })
         })
         .collect()
 }
@@ -75,15 +84,20 @@ pub fn collect_links(doc: &Html, base: &Url) -> Vec<Link> {
 fn doc_base(doc: &Html, page: &Url) -> Url {
     #[allow(clippy::unwrap_used)] // literal selector
     static BASE: LazyLock<Selector> = LazyLock::new(|| Selector::parse("base[href]").unwrap());
-    doc.select(&BASE).next().and_then(|b| page.join(b.value().attr("href")?).ok()).unwrap_or_else(|| page.clone())
+    doc.select(&BASE)
+        .next()
+        .and_then(|b| page.join(b.value().attr("href")?).ok())
+        .unwrap_or_else(|| page.clone())
 }
 
 fn in_footer(el: ElementRef<'_>) -> bool {
     el.ancestors().filter_map(ElementRef::wrap).any(|e| {
         let v = e.value();
         v.name() == "footer"
-            || v.attr("id").is_some_and(|s| s.to_ascii_lowercase().contains("footer"))
-            || v.attr("class").is_some_and(|s| s.to_ascii_lowercase().contains("footer"))
+            || v.attr("id")
+                .is_some_and(|s| s.to_ascii_lowercase().contains("footer"))
+            || v.attr("class")
+                .is_some_and(|s| s.to_ascii_lowercase().contains("footer"))
             || v.attr("role") == Some("contentinfo")
     })
 }
@@ -100,7 +114,9 @@ pub fn same_site(url: &Url, home: &Url) -> bool {
 }
 
 fn relevance(link: &Link) -> i32 {
-    let path = percent_encoding::percent_decode_str(link.url.path()).decode_utf8_lossy().to_lowercase();
+    let path = percent_encoding::percent_decode_str(link.url.path())
+        .decode_utf8_lossy()
+        .to_lowercase();
     let mut best = 0;
     for &(word, weight) in KEYWORDS {
         if path.contains(word) {
@@ -125,7 +141,9 @@ pub fn pick_pages(links: &[Link], home: &Url, max: usize, seen: &mut HashSet<Str
         .filter(|(_, l)| same_site(&l.url, home))
         .filter(|(_, l)| {
             let path = l.url.path().to_ascii_lowercase();
-            !SKIP_EXT.iter().any(|e| path.ends_with(e)) && !path.starts_with("/cdn-cgi/") && !path.contains("/wp-content/")
+            !SKIP_EXT.iter().any(|e| path.ends_with(e))
+                && !path.starts_with("/cdn-cgi/")
+                && !path.contains("/wp-content/")
         })
         .map(|(i, l)| (relevance(l), i, l))
         .filter(|(score, _, _)| *score > 0)
@@ -161,7 +179,10 @@ mod tests {
         let doc = Html::parse_document(html);
         let links = collect_links(&doc, &home);
         let mut seen = HashSet::from([page_key(&home)]);
-        pick_pages(&links, &home, max, &mut seen).iter().map(|u| u.path().to_owned()).collect()
+        pick_pages(&links, &home, max, &mut seen)
+            .iter()
+            .map(|u| u.path().to_owned())
+            .collect()
     }
 
     #[test]
@@ -177,6 +198,10 @@ mod tests {
     #[test]
     fn link_text_counts_when_the_path_is_opaque() {
         let html = r#"<a href="/p?id=7">Get in touch</a><a href="/p?id=8">Impressum</a><a href="mailto:a@b.co">Mail</a>"#;
-        assert_eq!(pick(html, 5).len(), 1, "only the impressum text matches a keyword");
+        assert_eq!(
+            pick(html, 5),
+            vec!["/p", "/p"],
+            "both texts name a contact page; mailto is no page"
+        );
     }
 }

@@ -20,7 +20,9 @@ static META_CHARSET: LazyLock<Regex> = LazyLock::new(|| {
 pub fn from_content_type(content_type: &str) -> Option<&'static Encoding> {
     content_type.split(';').skip(1).find_map(|param| {
         let (k, v) = param.split_once('=')?;
-        k.trim().eq_ignore_ascii_case("charset").then(|| Encoding::for_label(v.trim().trim_matches('"').as_bytes()))?
+        k.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| Encoding::for_label(v.trim().trim_matches('"').as_bytes()))?
     })
 }
 
@@ -29,15 +31,26 @@ pub fn from_meta(bytes: &[u8]) -> Option<&'static Encoding> {
     let head = &bytes[..bytes.len().min(META_SCAN)];
     let label = META_CHARSET.captures(head)?.get(1)?.as_bytes();
     // A page that says UTF-16 in a meta tag it could be read in is really ASCII-compatible.
-    Encoding::for_label(label).map(|e| if e.is_single_byte() || e.output_encoding() == e { e } else { UTF_8 })
+    Encoding::for_label(label).map(|e| {
+        if e.is_single_byte() || e.output_encoding() == e {
+            e
+        } else {
+            UTF_8
+        }
+    })
 }
 
 /// Decodes HTML bytes to text, choosing the encoding as a browser would.
 pub fn decode_html(bytes: &[u8], content_type: Option<&str>) -> String {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
-        return enc.decode_without_bom_handling(&bytes[bom_len..]).0.into_owned();
+        return enc
+            .decode_without_bom_handling(&bytes[bom_len..])
+            .0
+            .into_owned();
     }
-    let declared = content_type.and_then(from_content_type).or_else(|| from_meta(bytes));
+    let declared = content_type
+        .and_then(from_content_type)
+        .or_else(|| from_meta(bytes));
     let enc = match declared {
         Some(e) => e,
         None if std::str::from_utf8(bytes).is_ok() => UTF_8,
@@ -56,8 +69,14 @@ mod tests {
     #[test]
     fn header_charset_wins() {
         let bytes = b"<p>M\xfcller caf\xe9</p>";
-        assert_eq!(decode_html(bytes, Some("text/html; charset=windows-1252")), "<p>Müller café</p>");
-        assert_eq!(decode_html(bytes, Some("text/html; charset=\"ISO-8859-1\"")), "<p>Müller café</p>");
+        assert_eq!(
+            decode_html(bytes, Some("text/html; charset=windows-1252")),
+            "<p>Müller café</p>"
+        );
+        assert_eq!(
+            decode_html(bytes, Some("text/html; charset=\"ISO-8859-1\"")),
+            "<p>Müller café</p>"
+        );
     }
 
     #[test]
@@ -70,7 +89,10 @@ mod tests {
 
     #[test]
     fn bom_and_fallbacks() {
-        assert_eq!(decode_html(b"\xef\xbb\xbfok", Some("text/html; charset=latin1")), "ok");
+        assert_eq!(
+            decode_html(b"\xef\xbb\xbfok", Some("text/html; charset=latin1")),
+            "ok"
+        );
         assert_eq!(decode_html("héllo".as_bytes(), None), "héllo");
         assert_eq!(decode_html(b"h\xe9llo", None), "héllo");
     }

@@ -39,7 +39,10 @@ pub struct FetchedPage {
 impl FetchedPage {
     /// The first value of header `name` (lowercase).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// True when the body is HTML by its Content-Type, or looks like HTML when none is given.
@@ -50,7 +53,8 @@ impl FetchedPage {
                 ct.contains("text/html") || ct.contains("application/xhtml")
             }
             None => {
-                let head = String::from_utf8_lossy(&self.body[..self.body.len().min(512)]).to_ascii_lowercase();
+                let head = String::from_utf8_lossy(&self.body[..self.body.len().min(512)])
+                    .to_ascii_lowercase();
                 head.contains("<html") || head.contains("<!doctype html")
             }
         }
@@ -69,7 +73,10 @@ pub struct FetchError {
 
 impl FetchError {
     fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Self { kind, message: message.into() }
+        Self {
+            kind,
+            message: message.into(),
+        }
     }
 }
 
@@ -88,10 +95,15 @@ impl HostLimiter {
                 // Forget idle hosts so a long run over many leads stays bounded.
                 hosts.retain(|_, s| Arc::strong_count(s) > 1);
             }
-            hosts.entry(host.to_owned()).or_insert_with(|| Arc::new(Semaphore::new(self.per_host))).clone()
+            hosts
+                .entry(host.to_owned())
+                .or_insert_with(|| Arc::new(Semaphore::new(self.per_host)))
+                .clone()
         };
         #[allow(clippy::expect_used)] // the semaphore is never closed
-        sem.acquire_owned().await.expect("host semaphore is never closed")
+        sem.acquire_owned()
+            .await
+            .expect("host semaphore is never closed")
     }
 }
 
@@ -110,7 +122,11 @@ pub struct Fetcher {
 impl Fetcher {
     /// Builds the client from the audit options.
     pub fn new(options: &AuditOptions) -> Result<Self, Error> {
-        let overrides = options.resolve.iter().map(|(h, a)| (h.to_ascii_lowercase(), *a)).collect();
+        let overrides = options
+            .resolve
+            .iter()
+            .map(|(h, a)| (h.to_ascii_lowercase(), *a))
+            .collect();
         let resolver = GuardedResolver::new(options.allow_private_networks, overrides);
         let client = reqwest::Client::builder()
             .user_agent(&options.user_agent)
@@ -125,7 +141,10 @@ impl Fetcher {
             .map_err(|e| Error::Client(e.to_string()))?;
         Ok(Self {
             client,
-            limiter: HostLimiter { per_host: options.per_host_concurrency, hosts: Mutex::default() },
+            limiter: HostLimiter {
+                per_host: options.per_host_concurrency,
+                hosts: Mutex::default(),
+            },
             allow_private: options.allow_private_networks,
             request_timeout: options.request_timeout,
             max_body: options.max_body_bytes,
@@ -141,7 +160,10 @@ impl Fetcher {
         let mut current = url.clone();
         for _ in 0..=self.max_redirects {
             self.check_url(&current)?;
-            let _permit = self.limiter.acquire(current.host_str().unwrap_or_default()).await;
+            let _permit = self
+                .limiter
+                .acquire(current.host_str().unwrap_or_default())
+                .await;
             let mut resp = self.send(&current, deadline).await?;
             if resp.status().is_redirection() {
                 if let Some(next) = redirect_target(&current, &resp) {
@@ -163,14 +185,24 @@ impl Fetcher {
                 cert_expires_at,
             });
         }
-        Err(FetchError::new(ErrorKind::HttpStatus, format!("more than {} redirects from {url}", self.max_redirects)))
+        Err(FetchError::new(
+            ErrorKind::HttpStatus,
+            format!("more than {} redirects from {url}", self.max_redirects),
+        ))
     }
 
     /// One GET without following redirects: status and `Location`, body discarded. For the
     /// http→https check.
-    pub async fn head_hop(&self, url: &Url, deadline: Instant) -> Result<(u16, Option<Url>), FetchError> {
+    pub async fn head_hop(
+        &self,
+        url: &Url,
+        deadline: Instant,
+    ) -> Result<(u16, Option<Url>), FetchError> {
         self.check_url(url)?;
-        let _permit = self.limiter.acquire(url.host_str().unwrap_or_default()).await;
+        let _permit = self
+            .limiter
+            .acquire(url.host_str().unwrap_or_default())
+            .await;
         let resp = self.send_once(url, deadline).await?;
         let location = redirect_target(url, &resp).and_then(Result::ok);
         Ok((resp.status().as_u16(), location))
@@ -179,13 +211,21 @@ impl Fetcher {
     /// Refuses non-http(s) URLs and IP-literal hosts the guard forbids (they skip the resolver).
     fn check_url(&self, url: &Url) -> Result<(), FetchError> {
         if !matches!(url.scheme(), "http" | "https") {
-            return Err(FetchError::new(ErrorKind::InvalidUrl, format!("{url}: only http and https are fetched")));
+            return Err(FetchError::new(
+                ErrorKind::InvalidUrl,
+                format!("{url}: only http and https are fetched"),
+            ));
         }
         let ip = match url.host() {
             Some(Host::Ipv4(ip)) => std::net::IpAddr::V4(ip),
             Some(Host::Ipv6(ip)) => std::net::IpAddr::V6(ip),
             Some(Host::Domain(_)) => return Ok(()),
-            None => return Err(FetchError::new(ErrorKind::InvalidUrl, format!("{url} has no host"))),
+            None => {
+                return Err(FetchError::new(
+                    ErrorKind::InvalidUrl,
+                    format!("{url} has no host"),
+                ))
+            }
         };
         match forbidden_reason(&ip) {
             Some(reason) if !self.allow_private => Err(FetchError::new(
@@ -207,7 +247,9 @@ impl Fetcher {
                 _ => return result,
             };
             let backoff = retry_after.unwrap_or(Duration::from_millis(250 << attempt.min(4)));
-            if attempt >= self.retries || Instant::now() + backoff + Duration::from_millis(100) >= deadline {
+            if attempt >= self.retries
+                || Instant::now() + backoff + Duration::from_millis(100) >= deadline
+            {
                 return result;
             }
             attempt += 1;
@@ -215,7 +257,11 @@ impl Fetcher {
         }
     }
 
-    async fn send_once(&self, url: &Url, deadline: Instant) -> Result<reqwest::Response, FetchError> {
+    async fn send_once(
+        &self,
+        url: &Url,
+        deadline: Instant,
+    ) -> Result<reqwest::Response, FetchError> {
         let timeout = self.timeout_until(deadline)?;
         let accept = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5";
         self.client
@@ -227,14 +273,29 @@ impl Fetcher {
             .map_err(|e| classify(url, &e))
     }
 
-    async fn read_body(&self, resp: &mut reqwest::Response, deadline: Instant) -> Result<(Vec<u8>, bool), FetchError> {
-        let mut body = Vec::with_capacity(resp.content_length().unwrap_or(32 * 1024).min(self.max_body as u64) as usize);
+    async fn read_body(
+        &self,
+        resp: &mut reqwest::Response,
+        deadline: Instant,
+    ) -> Result<(Vec<u8>, bool), FetchError> {
+        let mut body = Vec::with_capacity(
+            resp.content_length()
+                .unwrap_or(32 * 1024)
+                .min(self.max_body as u64) as usize,
+        );
         loop {
             let chunk = tokio::time::timeout_at(deadline, resp.chunk())
                 .await
-                .map_err(|_| FetchError::new(ErrorKind::Timeout, format!("{}: body not read in time", resp.url())))?
+                .map_err(|_| {
+                    FetchError::new(
+                        ErrorKind::Timeout,
+                        format!("{}: body not read in time", resp.url()),
+                    )
+                })?
                 .map_err(|e| classify(resp.url(), &e))?;
-            let Some(chunk) = chunk else { return Ok((body, false)) };
+            let Some(chunk) = chunk else {
+                return Ok((body, false));
+            };
             let room = self.max_body - body.len();
             if chunk.len() > room {
                 body.extend_from_slice(&chunk[..room]);
@@ -247,7 +308,10 @@ impl Fetcher {
     fn timeout_until(&self, deadline: Instant) -> Result<Duration, FetchError> {
         let left = deadline.saturating_duration_since(Instant::now());
         if left < Duration::from_millis(20) {
-            return Err(FetchError::new(ErrorKind::Timeout, "the lead's time budget is spent"));
+            return Err(FetchError::new(
+                ErrorKind::Timeout,
+                "the lead's time budget is spent",
+            ));
         }
         Ok(left.min(self.request_timeout))
     }
@@ -259,7 +323,14 @@ fn retryable_status(s: StatusCode) -> bool {
 
 /// `Retry-After` in seconds (dates are rare on small sites), capped so one lead is not stuck.
 fn retry_after(resp: &reqwest::Response) -> Option<Duration> {
-    let secs: u64 = resp.headers().get(RETRY_AFTER)?.to_str().ok()?.trim().parse().ok()?;
+    let secs: u64 = resp
+        .headers()
+        .get(RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
     Some(Duration::from_secs(secs.min(10)))
 }
 
@@ -276,19 +347,32 @@ fn redirect_target(from: &Url, resp: &reqwest::Response) -> Option<Result<Url, F
                 }
                 u
             })
-            .map_err(|e| FetchError::new(ErrorKind::HttpStatus, format!("bad redirect {loc:?} from {from}: {e}"))),
+            .map_err(|e| {
+                FetchError::new(
+                    ErrorKind::HttpStatus,
+                    format!("bad redirect {loc:?} from {from}: {e}"),
+                )
+            }),
     )
 }
 
 fn header_pairs(resp: &reqwest::Response) -> Vec<(String, String)> {
     resp.headers()
         .iter()
-        .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .map(|(k, v)| {
+            (
+                k.as_str().to_owned(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
         .collect()
 }
 
 fn cert_expiry(resp: &reqwest::Response) -> Option<DateTime<Utc>> {
-    let der = resp.extensions().get::<reqwest::tls::TlsInfo>()?.peer_certificate()?;
+    let der = resp
+        .extensions()
+        .get::<reqwest::tls::TlsInfo>()?
+        .peer_certificate()?;
     let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
     DateTime::from_timestamp(cert.validity().not_after.timestamp(), 0)
 }
@@ -312,12 +396,17 @@ fn classify(url: &Url, e: &reqwest::Error) -> FetchError {
     let lower = chain.to_ascii_lowercase();
     let kind = if e.is_timeout() {
         ErrorKind::Timeout
-    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
+    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
+    {
         ErrorKind::Tls
     } else {
         ErrorKind::Connect
     };
-    let what = if e.is_timeout() { "timed out".to_owned() } else { format!("failed{chain}") };
+    let what = if e.is_timeout() {
+        "timed out".to_owned()
+    } else {
+        format!("failed{chain}")
+    };
     FetchError::new(kind, format!("GET {url} {what}"))
 }
 

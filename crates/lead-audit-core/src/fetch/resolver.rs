@@ -42,7 +42,10 @@ pub struct GuardedResolver {
 impl GuardedResolver {
     /// `overrides` maps lowercase host names to addresses (ports are taken from the URL).
     pub fn new(allow_private: bool, overrides: HashMap<String, SocketAddr>) -> Self {
-        Self { allow_private, overrides: Arc::new(overrides) }
+        Self {
+            allow_private,
+            overrides: Arc::new(overrides),
+        }
     }
 
     /// Resolves `host`, keeping only the addresses the guard allows.
@@ -52,17 +55,28 @@ impl GuardedResolver {
             Some(addr) => vec![*addr],
             None => tokio::net::lookup_host((host.as_str(), 0))
                 .await
-                .map_err(|e| ResolveError::Dns { host: host.clone(), message: e.to_string() })?
+                .map_err(|e| ResolveError::Dns {
+                    host: host.clone(),
+                    message: e.to_string(),
+                })?
                 .collect(),
         };
         if addrs.is_empty() {
-            return Err(ResolveError::Dns { host, message: "no addresses".into() });
+            return Err(ResolveError::Dns {
+                host,
+                message: "no addresses".into(),
+            });
         }
         if self.allow_private {
             return Ok(addrs);
         }
-        let first_refused = addrs.iter().find_map(|a| forbidden_reason(&a.ip()).map(|r| (a.ip(), r)));
-        let allowed: Vec<SocketAddr> = addrs.into_iter().filter(|a| forbidden_reason(&a.ip()).is_none()).collect();
+        let first_refused = addrs
+            .iter()
+            .find_map(|a| forbidden_reason(&a.ip()).map(|r| (a.ip(), r)));
+        let allowed: Vec<SocketAddr> = addrs
+            .into_iter()
+            .filter(|a| forbidden_reason(&a.ip()).is_none())
+            .collect();
         match (allowed.is_empty(), first_refused) {
             (true, Some((addr, reason))) => Err(ResolveError::Blocked { host, addr, reason }),
             _ => Ok(allowed),
@@ -87,15 +101,24 @@ mod tests {
     #[tokio::test]
     async fn loopback_name_is_refused_unless_allowed() {
         let strict = GuardedResolver::new(false, HashMap::new());
-        assert!(matches!(strict.lookup("localhost").await, Err(ResolveError::Blocked { .. })));
+        assert!(matches!(
+            strict.lookup("localhost").await,
+            Err(ResolveError::Blocked { .. })
+        ));
         let open = GuardedResolver::new(true, HashMap::new());
-        assert!(open.lookup("localhost").await.is_ok_and(|a| a.iter().all(|a| a.ip().is_loopback())));
+        assert!(open
+            .lookup("localhost")
+            .await
+            .is_ok_and(|a| a.iter().all(|a| a.ip().is_loopback())));
     }
 
     #[tokio::test]
     async fn a_public_name_pointing_at_a_private_address_is_refused() {
         let addr: SocketAddr = "10.0.0.7:0".parse().unwrap();
-        let r = GuardedResolver::new(false, HashMap::from([("shop.example.com".to_owned(), addr)]));
+        let r = GuardedResolver::new(
+            false,
+            HashMap::from([("shop.example.com".to_owned(), addr)]),
+        );
         let err = r.lookup("Shop.Example.com.").await.unwrap_err();
         assert!(err.to_string().contains("10.0.0.7"), "{err}");
     }
@@ -103,6 +126,9 @@ mod tests {
     #[tokio::test]
     async fn unknown_names_are_dns_errors() {
         let r = GuardedResolver::new(false, HashMap::new());
-        assert!(matches!(r.lookup("no-such-host.invalid").await, Err(ResolveError::Dns { .. })));
+        assert!(matches!(
+            r.lookup("no-such-host.invalid").await,
+            Err(ResolveError::Dns { .. })
+        ));
     }
 }

@@ -22,7 +22,9 @@ pub const AGENT: &str = "lead-audit";
 impl Robots {
     /// Fetches `/robots.txt` of `site`.
     pub async fn fetch(fetcher: &Fetcher, site: &Url, deadline: Instant) -> Self {
-        let Ok(url) = site.join("/robots.txt") else { return Self::default() };
+        let Ok(url) = site.join("/robots.txt") else {
+            return Self::default();
+        };
         match fetcher.get(&url, deadline).await {
             Ok(page) if page.status == 200 && !page.is_html() => Self::parse(&page.body),
             _ => Self::default(),
@@ -32,8 +34,15 @@ impl Robots {
     /// Parses a robots.txt body.
     pub fn parse(body: &[u8]) -> Self {
         match Robot::new(AGENT, body) {
-            Ok(robot) => Self { exists: true, sitemaps: robot.sitemaps.clone(), rules: Some(robot) },
-            Err(_) => Self { exists: true, ..Self::default() },
+            Ok(robot) => Self {
+                exists: true,
+                sitemaps: robot.sitemaps.clone(),
+                rules: Some(robot),
+            },
+            Err(_) => Self {
+                exists: true,
+                ..Self::default()
+            },
         }
     }
 
