@@ -1,9 +1,27 @@
 //! Technology detection: a Wappalyzer-format fingerprint engine.
 //!
-//! The engine compiles every pattern of every technology into a few `RegexSet`s (one per
-//! input kind), so a page is matched in one pass, then resolves `implies` / `excludes`.
+//! The engine groups every pattern by input kind (html, script URLs, each header name, …).
+//! Per group, one Aho-Corasick scan finds the required literals of all patterns and one
+//! `RegexSet` covers the patterns without a literal, so a page is matched in one pass; only
+//! the candidate patterns then run their own regex to capture versions. `implies`,
+//! `requires` and `excludes` are resolved last.
 
+mod dataset;
+mod dom;
+mod engine;
+mod group;
+mod literal;
+mod pattern;
+mod resolve;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+}
+
+use dataset::Dataset;
+use engine::Engine;
 use serde::{Deserialize, Serialize};
+use std::sync::LazyLock;
 
 /// One detected technology, as it appears in `AuditResult.technologies`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,32 +81,77 @@ pub enum Error {
     },
 }
 
-/// A compiled fingerprint set.
+/// A compiled fingerprint set. Cheap to share: matching takes `&self`.
 #[derive(Debug)]
-pub struct Detector {}
+pub struct Detector {
+    engine: Engine,
+}
+
+static EMBEDDED: LazyLock<Detector> = LazyLock::new(|| Detector {
+    engine: Engine::compile(embedded_dataset()),
+});
+
+/// The shipped dataset. The files are checked by the crate's tests, so a parse error here
+/// is a packaging bug: it is logged and that file left out rather than aborting.
+fn embedded_dataset() -> Dataset {
+    let mut data = Dataset::parse_categories("categories.json", embedded::CATEGORIES)
+        .unwrap_or_else(|e| {
+            tracing::error!(error = %e, "embedded categories unreadable");
+            Dataset::default()
+        });
+    for (name, text) in embedded::TECHNOLOGY_FILES {
+        match Dataset::parse_technologies(name, text) {
+            Ok(d) => data.extend(d),
+            Err(e) => tracing::error!(error = %e, "embedded fingerprints unreadable"),
+        }
+    }
+    data
+}
 
 impl Detector {
     /// The fingerprints shipped with the project, compiled once per process.
     pub fn embedded() -> &'static Detector {
-        todo!("detect helper")
+        &EMBEDDED
     }
 
     /// The embedded fingerprints plus a Wappalyzer-format dataset at `path` (a directory of
     /// `technologies/*.json` + `categories.json`, or one JSON file). Entries at `path` win.
     pub fn with_dataset(path: &std::path::Path) -> Result<Detector, Error> {
-        let _ = path;
-        todo!("detect helper")
+        let mut data = embedded_dataset();
+        data.extend(Dataset::load(path)?);
+        let engine = Engine::compile(data);
+        tracing::info!(
+            path = %path.display(),
+            technologies = engine.techs.len(),
+            skipped_patterns = engine.skipped,
+            "fingerprint dataset loaded"
+        );
+        Ok(Detector { engine })
     }
 
     /// All technologies found on one page, implies and excludes resolved.
+    ///
+    /// Cookies come from `input.cookies`; when that is empty, `set-cookie` headers are read.
+    /// When `input.doc` is given and `meta` / `script_srcs` / `scripts` are empty, they are
+    /// read from the document.
     pub fn detect(&self, input: &DetectInput<'_>) -> Vec<Technology> {
-        let _ = input;
-        todo!("detect helper")
+        resolve::resolve(&self.engine, self.engine.hits(input))
     }
 
     /// JavaScript global paths the fingerprints ask about (for a browser to read).
     pub fn js_paths(&self) -> Vec<String> {
-        todo!("detect helper")
+        self.engine.js_paths()
+    }
+
+    /// How many technologies the set holds.
+    pub fn technology_count(&self) -> usize {
+        self.engine.techs.len()
+    }
+
+    /// How many patterns or selectors were left out because they could not be compiled
+    /// (JavaScript-only regex syntax such as back-references, unsupported selectors).
+    pub fn skipped_patterns(&self) -> usize {
+        self.engine.skipped
     }
 }
 
