@@ -127,7 +127,7 @@ impl Auditor {
             r = guarded => Ok(r.unwrap_or_else(|_| {
                 let mut res = base_result(lead, lead.website().unwrap_or_default().to_owned());
                 res.error = Some(err(ErrorKind::Timeout, format!("the audit took longer than {:?}", self.inner.options.timeout)));
-                self.inner.finish(res, started)
+                self.inner.finish(res, ctx, started)
             })),
         }
     }
@@ -209,19 +209,19 @@ impl Inner {
         deadline: Instant,
     ) -> AuditResult {
         if let Some(reason) = prefilter(lead, None, Duration::ZERO, Utc::now()) {
-            return self.finish(skipped_result(lead, reason), started);
+            return self.finish(skipped_result(lead, reason), ctx, started);
         }
         let Some(website) = lead.website() else {
             let mut res = base_result(lead, String::new());
             res.score.reasons.push("no website on record".into());
-            return self.finish(res, started);
+            return self.finish(res, ctx, started);
         };
         let mut res = base_result(lead, normalize_display(website));
         let url = match parse_website(website) {
             Ok(u) => u,
             Err(message) => {
                 res.error = Some(err(ErrorKind::InvalidUrl, message));
-                return self.finish(res, started);
+                return self.finish(res, ctx, started);
             }
         };
         res.url = url.to_string();
@@ -241,11 +241,13 @@ impl Inner {
         if let Some(checks) = site {
             res.audit = checks;
         }
-        self.finish(res, started)
+        self.finish(res, ctx, started)
     }
 
-    fn finish(&self, mut res: AuditResult, started: Instant) -> AuditResult {
+    fn finish(&self, mut res: AuditResult, ctx: &AuditContext, started: Instant) -> AuditResult {
+        ctx.report(Stage::Scoring);
         res.score = crate::score::score(&res, &self.options.score);
+        ctx.report(Stage::Done);
         res.audited_at = Utc::now();
         res.duration_ms = started.elapsed().as_millis() as u64;
         res
