@@ -100,9 +100,10 @@ pub struct AuditFlags {
 }
 
 impl AuditFlags {
-    /// The core's options.
-    pub fn to_options(&self) -> AuditOptions {
-        AuditOptions {
+    /// The core's options; domain-lookup settings come from the environment
+    /// (`LEAD_AUDIT_RDAP_BOOTSTRAP`, `LEAD_AUDIT_WHOIS_SERVERS`, `LEAD_AUDIT_CACHE_DIR`).
+    pub fn to_options(&self) -> Result<AuditOptions, lead_audit_core::Error> {
+        Ok(AuditOptions {
             max_pages: self.max_pages as usize,
             browser: self.browser,
             timeout: Duration::from_secs_f64(self.timeout),
@@ -113,8 +114,9 @@ impl AuditFlags {
             domain_lookup: !self.no_domain_lookup,
             fingerprints: self.fingerprints.clone(),
             resolve: self.resolve.clone(),
+            domain: lead_audit_core::domain::DomainConfig::from_env()?,
             ..AuditOptions::default()
-        }
+        })
     }
 }
 

@@ -15,7 +15,7 @@ use crate::output::Sink;
 /// Audits every lead and writes the results.
 pub async fn run(args: AuditArgs) -> Result<()> {
     let leads = read_leads(&args.urls, args.input.as_deref())?;
-    let options = args.audit.to_options();
+    let options = args.audit.to_options().context("invalid audit options")?;
     let auditor = Auditor::new(options).context("invalid audit options")?;
     let out: Box<dyn std::io::Write + Send> = match &args.output {
         Some(path) => Box::new(std::io::BufWriter::new(

@@ -73,7 +73,10 @@ impl Auditor {
         };
         let js_paths = detector.get().js_paths();
         let domain = if options.domain_lookup {
-            Some(DomainLookup::new(options.domain.clone())?)
+            let mut config = options.domain.clone();
+            config.allow_private_networks |= options.allow_private_networks;
+            config.resolve.extend(options.resolve.iter().cloned());
+            Some(DomainLookup::new(config)?)
         } else {
             None
         };
