@@ -1,9 +1,25 @@
 //! Contact extraction (§4.4): emails, phones, social profiles.
+//!
+//! One walk over the parsed document visits every element and visible text node once:
+//! links (`mailto:`, `tel:`, Cloudflare's email protection, social profiles), attributes
+//! (`data-cfemail`, microdata `content`), JSON-LD blocks, and text nodes, each scanned on its
+//! own so words of neighbouring elements are never glued together. Phones wait until the
+//! walk is over, when every region hint of the page is known.
 
-use std::collections::BTreeMap;
+mod email;
+mod jsonld;
+mod phone;
+mod region;
+mod social;
 
-use scraper::Html;
+use std::collections::{BTreeMap, HashSet};
+
+use scraper::node::Element;
+use scraper::{Html, Node};
 use url::Url;
+
+use phone::Pending;
+use region::PageRegions;
 
 /// Contacts found on one page (or merged over a site).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -25,10 +41,197 @@ pub struct ExtractOptions<'a> {
     pub default_region: &'a str,
 }
 
+/// Elements whose content is not visible text.
+const HIDDEN: &[&str] = &[
+    "script", "style", "noscript", "template", "svg", "iframe", "object", "textarea",
+];
+
+/// How much visible text before a node is kept as context for phone cues.
+const TAIL_CHARS: usize = 40;
+
+/// Everything collected during the walk.
+#[derive(Default)]
+struct Collector {
+    emails: Vec<String>,
+    phones: Vec<Pending>,
+    socials: BTreeMap<String, String>,
+    regions: PageRegions,
+}
+
+impl Collector {
+    fn social(&mut self, href: &str, base: &Url) {
+        if let Some((key, url)) = social::profile(href, base) {
+            self.socials.entry(key.to_owned()).or_insert(url);
+        }
+    }
+
+    fn href(&mut self, href: &str, base: &Url) {
+        let h = href.trim_start();
+        let scheme = h.get(..4).map(str::to_ascii_lowercase);
+        match scheme.as_deref() {
+            Some("mail") => email::from_mailto(h, &mut self.emails),
+            Some("tel:" | "call") => self.phones.extend(phone::from_tel(h)),
+            _ => {
+                if let Some(hex) = email::cf_href_hex(h) {
+                    self.emails.extend(email::decode_cfemail(hex));
+                } else {
+                    self.social(h, base);
+                }
+            }
+        }
+    }
+
+    /// Looks at one visible element; true when it marks a phone number.
+    fn element(&mut self, el: &Element, base: &Url) -> bool {
+        match el.name() {
+            "a" | "area" => {
+                if let Some(href) = el.attr("href") {
+                    self.href(href, base);
+                }
+            }
+            "html" => self.regions.lang = el.attr("lang").and_then(region::from_lang),
+            _ => {}
+        }
+        if let Some(hex) = el.attr("data-cfemail") {
+            self.emails.extend(email::decode_cfemail(hex));
+        }
+        let itemprop = el.attr("itemprop");
+        if let (Some(prop), Some(content)) = (itemprop, el.attr("content")) {
+            match prop {
+                "email" => email::scan_text(content, &mut self.emails),
+                "telephone" => self.phones.extend(phone::declared(content)),
+                _ => {}
+            }
+        }
+        itemprop == Some("telephone") || el.classes().any(is_phone_class)
+    }
+
+    fn json_ld(&mut self, text: &str, base: &Url) {
+        let mut found = jsonld::Found::default();
+        jsonld::parse(text, &mut found);
+        for e in &found.emails {
+            if e.get(..7)
+                .is_some_and(|p| p.eq_ignore_ascii_case("mailto:"))
+            {
+                email::from_mailto(e, &mut self.emails);
+            } else {
+                self.emails.extend(email::normalize(e));
+            }
+        }
+        self.phones
+            .extend(found.phones.iter().filter_map(|p| phone::declared(p)));
+        if self.regions.address_country.is_none() {
+            self.regions.address_country = found.country.as_deref().and_then(region::from_country);
+        }
+        for l in &found.links {
+            self.social(l, base);
+        }
+    }
+}
+
 /// Extracts every contact of one parsed page.
 pub fn extract_contacts(doc: &Html, page_url: &Url, opts: &ExtractOptions<'_>) -> Contacts {
-    let _ = (doc, page_url, opts);
-    todo!("extract helper")
+    let mut c = Collector::default();
+    // Open elements that mark their content as a phone number (itemprop, phone icons).
+    let mut phone_hints = Vec::new();
+    let mut recent_hint = false;
+    let mut tail = String::with_capacity(TAIL_CHARS * 4);
+
+    // Pre-order walk by sibling links: hidden subtrees are skipped, not visited.
+    let mut node = doc.tree.root();
+    'walk: loop {
+        let mut descend = true;
+        match node.value() {
+            Node::Element(el) => {
+                let name = el.name();
+                if HIDDEN.contains(&name) {
+                    descend = false;
+                    if name == "script" && is_json_ld(el) {
+                        for child in node.children() {
+                            if let Node::Text(t) = child.value() {
+                                c.json_ld(t, page_url);
+                            }
+                        }
+                    }
+                } else if c.element(el, page_url) {
+                    phone_hints.push(node.id());
+                    recent_hint = true;
+                }
+            }
+            Node::Text(t) => {
+                let text: &str = t;
+                if !text.trim().is_empty() {
+                    email::scan_text(text, &mut c.emails);
+                    let cue = recent_hint || !phone_hints.is_empty();
+                    phone::scan_text(text, &tail, cue, &mut c.phones);
+                    recent_hint = false;
+                    keep_tail(&mut tail, text);
+                }
+            }
+            _ => {}
+        }
+        if descend {
+            if let Some(child) = node.first_child() {
+                node = child;
+                continue;
+            }
+        }
+        loop {
+            if phone_hints.last() == Some(&node.id()) {
+                phone_hints.pop();
+            }
+            if let Some(next) = node.next_sibling() {
+                node = next;
+                break;
+            }
+            match node.parent() {
+                Some(parent) => node = parent,
+                None => break 'walk,
+            }
+        }
+    }
+
+    let regions = region::candidates(opts.lead_region, &c.regions, page_url, opts.default_region);
+    let mut emails = c.emails;
+    let site = page_url
+        .host_str()
+        .map(|h| psl::domain_str(h).unwrap_or(h).to_owned());
+    rank_emails(&mut emails, site.as_deref());
+    Contacts {
+        emails,
+        phones: phone::resolve(&c.phones, &regions),
+        socials: c.socials,
+    }
+}
+
+fn is_json_ld(el: &Element) -> bool {
+    el.attr("type")
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
+}
+
+/// Class names themes put on phone numbers and their icons (`fa-phone`, `header-phone`,
+/// `tel`, `icon-call`).
+fn is_phone_class(class: &str) -> bool {
+    let c = class.to_ascii_lowercase();
+    c.contains("phone")
+        || c.contains("telefon")
+        || c == "tel"
+        || c.starts_with("tel-")
+        || c.ends_with("-tel")
+        || c.ends_with("-call")
+        || c.contains("fa-mobile")
+}
+
+/// Keeps the last `TAIL_CHARS` characters of visible text, reusing the buffer.
+fn keep_tail(tail: &mut String, text: &str) {
+    let text = text.trim_end();
+    let start = text
+        .char_indices()
+        .rev()
+        .nth(TAIL_CHARS - 1)
+        .map_or(0, |(i, _)| i);
+    tail.clear();
+    tail.push_str(&text[start..]);
 }
 
 /// Parses an ISO 3166-1 alpha-2 code into a phone region.
@@ -37,8 +240,35 @@ pub fn parse_region(code: &str) -> Option<phonenumber::country::Id> {
 }
 
 /// Orders emails best first for a site on `site_domain` (own-domain first, role accounts
-/// like info@ before personal ones, free-mail last) and deduplicates.
+/// like info@ before personal ones, free-mail last) and deduplicates. No-reply addresses are
+/// dropped: no one reads them.
 pub fn rank_emails(emails: &mut Vec<String>, site_domain: Option<&str>) {
-    let _ = (emails, site_domain);
-    todo!("extract helper")
+    let mut seen = HashSet::with_capacity(emails.len());
+    for e in emails.iter_mut() {
+        if e.bytes().any(|b| b.is_ascii_uppercase()) || !e.is_ascii() {
+            *e = e.to_lowercase();
+        }
+    }
+    emails.retain(|e| {
+        let local = e.rsplit_once('@').map_or(e.as_str(), |(l, _)| l);
+        !email::is_noreply(local) && seen.insert(e.clone())
+    });
+    let site = site_domain.map(|d| d.trim().trim_start_matches("www.").to_lowercase());
+    emails.sort_by_cached_key(|e| {
+        let (local, domain) = e.rsplit_once('@').unwrap_or(("", e));
+        let own = site.as_deref().is_some_and(|s| {
+            domain == s || domain.strip_suffix(s).is_some_and(|p| p.ends_with('.'))
+        });
+        let tier = if own {
+            0
+        } else if email::is_free_mail(domain) {
+            2
+        } else {
+            1
+        };
+        (tier, !email::is_role(local))
+    });
 }
+
+#[cfg(test)]
+mod tests;
