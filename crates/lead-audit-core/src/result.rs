@@ -161,6 +161,8 @@ pub struct AuditReport {
     pub eol_software: Vec<String>,
     /// Every failing check.
     pub issues: Vec<AuditIssue>,
+    /// The home page has a message form (a `<form>` with a `<textarea>`).
+    pub contact_form: Option<bool>,
 }
 
 /// Where the registration date came from.

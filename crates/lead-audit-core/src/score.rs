@@ -1,43 +1,323 @@
-//! The points model of §4.8.
+//! The points model of §4.8: an opportunity sub-score (what the business needs) plus a
+//! reachability sub-score (how it can be contacted), every point with its reason. The
+//! weights and the rules are documented in `docs/scoring.md`.
 
-use serde::{Deserialize, Serialize};
+mod config;
 
-use crate::result::{AuditResult, Score};
+use std::collections::HashSet;
+use std::sync::LazyLock;
 
-/// Weights and thresholds; every weight is a number of points.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct ScoreConfig {
-    /// Points at or above which a lead is HOT.
-    pub hot_threshold: i32,
-    /// Points at or above which a lead is WARM.
-    pub warm_threshold: i32,
+use serde::Deserialize;
+use url::Url;
+
+pub use config::ScoreConfig;
+
+use crate::result::{AuditResult, Grade, Score};
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Lists {
+    diy_builders: Vec<String>,
+    free_mail_domains: Vec<String>,
 }
 
-impl Default for ScoreConfig {
-    fn default() -> Self {
-        Self {
-            hot_threshold: 60,
-            warm_threshold: 30,
+#[allow(clippy::expect_used)] // the embedded file is checked by a test
+static LISTS: LazyLock<(HashSet<String>, HashSet<String>)> = LazyLock::new(|| {
+    let l: Lists = serde_json::from_str(include_str!("../data/audit_score.json"))
+        .expect("data/audit_score.json is valid");
+    let lower = |v: Vec<String>| v.into_iter().map(|s| s.to_ascii_lowercase()).collect();
+    (lower(l.diy_builders), lower(l.free_mail_domains))
+});
+
+/// Issues that make a site look outdated, for the old-domain rule.
+const OUTDATED_SIGNS: &[(&str, &str)] = &[
+    ("stale-copyright", "stale copyright"),
+    ("no-viewport", "not mobile-ready"),
+    ("no-https", "no HTTPS"),
+];
+
+/// Issues that count as missing SEO basics.
+const SEO_BASICS: &[(&str, &str)] = &[
+    ("no-h1", "h1"),
+    ("no-structured-data", "structured data"),
+    ("no-open-graph", "Open Graph"),
+    ("no-sitemap", "sitemap"),
+    ("no-robots-txt", "robots.txt"),
+    ("no-favicon", "favicon"),
+];
+
+/// Points and their reasons, per sub-score.
+#[derive(Default)]
+struct Tally {
+    opportunity: i32,
+    reachability: i32,
+    reasons: Vec<String>,
+}
+
+impl Tally {
+    fn opportunity(&mut self, points: i32, reason: impl Into<String>) {
+        if points != 0 {
+            self.opportunity += points;
+            self.reasons.push(format!("+{points} {}", reason.into()));
         }
     }
-}
 
-impl ScoreConfig {
-    /// Checks the thresholds are ordered.
-    pub fn validate(&self) -> Result<(), String> {
-        if self.warm_threshold > self.hot_threshold {
-            return Err(format!(
-                "warm threshold ({}) must not exceed hot threshold ({})",
-                self.warm_threshold, self.hot_threshold
-            ));
+    fn reachability(&mut self, points: i32, reason: impl Into<String>) {
+        if points != 0 {
+            self.reachability += points;
+            self.reasons.push(format!("+{points} {}", reason.into()));
         }
-        Ok(())
     }
 }
 
 /// Scores a finished result. Unreachable or uncontactable → COLD.
 pub fn score(result: &AuditResult, config: &ScoreConfig) -> Score {
-    let _ = (result, config);
-    todo!("score helper")
+    if let Some(reason) = &result.skipped {
+        return Score {
+            grade: Grade::Cold,
+            reasons: vec![format!("not audited: {reason}")],
+            ..Score::default()
+        };
+    }
+    let mut t = Tally::default();
+    opportunity(result, config, &mut t);
+    reachability(result, config, &mut t);
+    let points = t.opportunity + t.reachability;
+    let contactable =
+        !result.emails.is_empty() || !result.phones.is_empty() || !result.socials.is_empty();
+    let grade = if !result.reachable {
+        let why = match &result.error {
+            Some(e) => format!("{}: {}", e.kind.as_str(), e.message),
+            None => "no HTML home page".into(),
+        };
+        t.reasons
+            .push(format!("COLD: the site could not be audited ({why})"));
+        Grade::Cold
+    } else if !contactable {
+        t.reasons
+            .push("COLD: no email, phone number or social profile to reach the business".into());
+        Grade::Cold
+    } else {
+        let grade = if points >= config.hot_threshold {
+            Grade::Hot
+        } else if points >= config.warm_threshold {
+            Grade::Warm
+        } else {
+            Grade::Cold
+        };
+        t.reasons.push(format!(
+            "= {points} points: {} (HOT from {}, WARM from {})",
+            grade_name(grade),
+            config.hot_threshold,
+            config.warm_threshold
+        ));
+        grade
+    };
+    Score {
+        grade,
+        points,
+        opportunity: t.opportunity,
+        reachability: t.reachability,
+        reasons: t.reasons,
+    }
 }
+
+fn grade_name(g: Grade) -> &'static str {
+    match g {
+        Grade::Hot => "HOT",
+        Grade::Warm => "WARM",
+        Grade::Cold => "COLD",
+    }
+}
+
+fn opportunity(r: &AuditResult, c: &ScoreConfig, t: &mut Tally) {
+    let a = &r.audit;
+    let has = |id: &str| a.issues.iter().any(|i| i.id == id);
+    if has("no-https") {
+        t.opportunity(c.no_https, "no HTTPS");
+    }
+    if has("no-https-redirect") {
+        t.opportunity(c.no_https_redirect, "http does not redirect to HTTPS");
+    }
+    if has("certificate-expired") || has("certificate-expiring") {
+        let when = match a.certificate_days_left {
+            Some(d) if d < 0 => format!("expired {} days ago", -d),
+            Some(d) => format!("expires in {d} days"),
+            None => "expired or expiring".into(),
+        };
+        t.opportunity(c.certificate_problem, format!("TLS certificate {when}"));
+    }
+    if has("no-viewport") {
+        t.opportunity(
+            c.not_mobile_ready,
+            "not mobile-ready (no viewport meta tag)",
+        );
+    }
+    if has("stale-copyright") {
+        let year = a
+            .copyright_year
+            .map(|y| format!(" {y}"))
+            .unwrap_or_default();
+        t.opportunity(c.stale_copyright, format!("stale copyright year{year}"));
+    }
+    if has("slow-response") {
+        let secs = a.response_time_ms.unwrap_or(0) as f64 / 1000.0;
+        t.opportunity(c.slow_response, format!("slow home page ({secs:.1} s)"));
+    }
+    if has("heavy-page") {
+        let mb = a.page_weight_bytes.unwrap_or(0) as f64 / 1_000_000.0;
+        t.opportunity(
+            c.heavy_page,
+            format!("heavy home page ({mb:.1} MB of HTML)"),
+        );
+    }
+    if has("mixed-content") {
+        let n = a.mixed_content.unwrap_or(0);
+        t.opportunity(
+            c.mixed_content,
+            format!("mixed content ({n} http resources on https)"),
+        );
+    }
+    if !a.outdated_libraries.is_empty() {
+        let list = a.outdated_libraries.join(", ");
+        t.opportunity(c.outdated_libraries, format!("outdated software: {list}"));
+    }
+    if !a.eol_software.is_empty() {
+        let list = a.eol_software.join(", ");
+        t.opportunity(c.eol_software, format!("end-of-life software: {list}"));
+    }
+    let (builders, _) = &*LISTS;
+    if let Some(b) = r
+        .technologies
+        .iter()
+        .find(|t| builders.contains(&t.name.to_ascii_lowercase()))
+    {
+        t.opportunity(
+            c.diy_builder,
+            format!("built with {} (DIY site builder)", b.name),
+        );
+    }
+    if has("missing-title") {
+        t.opportunity(c.missing_title, "no page title");
+    }
+    if has("missing-meta-description") {
+        t.opportunity(c.missing_description, "no meta description");
+    }
+    if r.reachable && !r.technologies.iter().any(is_analytics) {
+        t.opportunity(c.no_analytics, "no analytics or tag manager");
+    }
+    let gaps: Vec<&str> = SEO_BASICS
+        .iter()
+        .filter(|(id, _)| has(id))
+        .map(|(_, label)| *label)
+        .collect();
+    if gaps.len() as u32 >= c.seo_gaps_min {
+        t.opportunity(
+            c.seo_gaps,
+            format!("SEO basics missing: {}", gaps.join(", ")),
+        );
+    }
+    domain_age(r, c, t, &has);
+}
+
+fn domain_age(r: &AuditResult, c: &ScoreConfig, t: &mut Tally, has: &dyn Fn(&str) -> bool) {
+    let Some(days) = r.domain.as_ref().and_then(|d| d.age_days) else {
+        return;
+    };
+    if days < c.young_domain_days {
+        t.opportunity(
+            c.young_domain,
+            format!("domain registered {} (new business)", ago(days)),
+        );
+    } else if days >= c.old_domain_days {
+        let signs: Vec<&str> = OUTDATED_SIGNS
+            .iter()
+            .filter(|(id, _)| has(id))
+            .map(|(_, label)| *label)
+            .chain((!r.audit.outdated_libraries.is_empty()).then_some("outdated software"))
+            .chain((!r.audit.eol_software.is_empty()).then_some("end-of-life software"))
+            .collect();
+        if !signs.is_empty() {
+            t.opportunity(
+                c.old_domain_outdated_site,
+                format!(
+                    "domain registered {} and the site looks outdated ({})",
+                    ago(days),
+                    signs.join(", ")
+                ),
+            );
+        }
+    }
+}
+
+fn is_analytics(t: &crate::result::Technology) -> bool {
+    t.categories.iter().any(|c| {
+        let c = c.to_ascii_lowercase();
+        c.contains("analytics") || c.contains("tag manager")
+    })
+}
+
+fn reachability(r: &AuditResult, c: &ScoreConfig, t: &mut Tally) {
+    let site = r
+        .final_url
+        .as_deref()
+        .and_then(|u| Url::parse(u).ok())
+        .or_else(|| Url::parse(&r.url).ok())
+        .and_then(|u| u.host_str().map(registrable));
+    let own = r.emails.iter().find(|e| {
+        site.as_deref()
+            .is_some_and(|s| email_domain(e).is_some_and(|d| registrable(d) == s))
+    });
+    if let Some(e) = own {
+        t.reachability(
+            c.email_own_domain,
+            format!("email on the site's domain ({e})"),
+        );
+    } else if let Some(e) = r.emails.first() {
+        let (_, free) = &*LISTS;
+        let kind = match email_domain(e) {
+            Some(d) if free.contains(&d.to_ascii_lowercase()) => "on a free-mail provider",
+            _ => "on another domain",
+        };
+        t.reachability(c.email_other, format!("email {kind} ({e})"));
+    }
+    if let Some(p) = r.phones.first() {
+        t.reachability(c.phone, format!("phone number ({p})"));
+    }
+    if !r.socials.is_empty() {
+        let names: Vec<&str> = r.socials.keys().map(String::as_str).collect();
+        t.reachability(c.socials, format!("social profiles: {}", names.join(", ")));
+    }
+    if r.audit.contact_form == Some(true) {
+        t.reachability(c.contact_form, "contact form");
+    }
+}
+
+fn email_domain(email: &str) -> Option<&str> {
+    email.rsplit_once('@').map(|(_, d)| d)
+}
+
+/// `www.shop.acme.co.uk` → `acme.co.uk`.
+fn registrable(host: &str) -> String {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    psl::domain_str(&host).unwrap_or(&host).to_owned()
+}
+
+/// `95` → "3 months ago", `5000` → "13 years ago".
+fn ago(days: i64) -> String {
+    let plural = |n: i64, unit: &str| {
+        if n == 1 {
+            format!("1 {unit} ago")
+        } else {
+            format!("{n} {unit}s ago")
+        }
+    };
+    match days {
+        d if d < 60 => plural(d.max(0), "day"),
+        d if d < 730 => plural(d / 30, "month"),
+        d => plural(d / 365, "year"),
+    }
+}
+
+#[cfg(test)]
+mod tests;
