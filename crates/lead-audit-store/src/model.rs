@@ -77,7 +77,8 @@ pub struct AuditRecord {
 const LEAD_NAMESPACE: Uuid = Uuid::from_u128(0x6c65_6164_2d61_7564_6974_2d73_746f_7265);
 
 /// The id a lead is stored under: its own id, else a UUID derived from its normalised website
-/// (else its email, else its phone). `None` for a lead with none of these.
+/// ([`website_key`], or the raw text when it does not parse), else its email, else its phone.
+/// `None` for a lead with none of these.
 pub fn lead_key(lead: &Lead) -> Option<String> {
     if let Some(id) = lead
         .lead_id
@@ -87,8 +88,10 @@ pub fn lead_key(lead: &Lead) -> Option<String> {
     {
         return Some(id.to_owned());
     }
-    let name = if let Some(site) = lead.website().and_then(website_key) {
-        format!("website:{site}")
+    let name = if let Some(site) = lead.website() {
+        // An unparseable website still names the lead, so its invalid_url result is kept too.
+        let key = website_key(site).unwrap_or_else(|| site.to_lowercase());
+        format!("website:{key}")
     } else if let Some(email) = non_empty(&lead.email) {
         format!("email:{}", email.to_lowercase())
     } else {
@@ -195,5 +198,8 @@ mod tests {
             ..Lead::default()
         };
         assert!(lead_key(&by_phone).is_some());
+        let invalid = lead_key(&Lead::from_url("not a url"));
+        assert!(invalid.is_some());
+        assert_ne!(invalid, lead_key(&Lead::from_url("not a url either")));
     }
 }
