@@ -316,3 +316,68 @@ fn csv_input_to_jsonl_and_csv_output() {
     assert_eq!(rows.records().count(), 3);
     assert!(text.contains("office@millerplumbing.com"));
 }
+
+#[test]
+fn domain_age_comes_from_a_local_rdap_server_for_a_resolved_host() {
+    let site = start(vec![("/", Reply::Html(HOME.into()))]);
+    let rdap_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let bootstrap = format!(
+        r#"{{"version":"1.0","publication":"2026-01-01T00:00:00Z","services":[[["com"],["http://127.0.0.1:{rdap_port}/rdap/"]]]}}"#
+    );
+    let domain = r#"{"objectClassName":"domain","ldhName":"MILLER-PLUMBING.COM","events":[
+        {"eventAction":"registration","eventDate":"2003-04-07T18:21:09Z"},
+        {"eventAction":"expiration","eventDate":"2027-04-07T18:21:09Z"}]}"#;
+    let rdap = server::start_on(
+        rdap_port,
+        vec![
+            (
+                "/dns.json",
+                Reply::Bytes {
+                    content_type: "application/json",
+                    body: bootstrap.into_bytes(),
+                },
+            ),
+            (
+                "/rdap/domain/miller-plumbing.com",
+                Reply::Bytes {
+                    content_type: "application/rdap+json",
+                    body: domain.as_bytes().to_vec(),
+                },
+            ),
+        ],
+    );
+    let cache = tempfile::tempdir().unwrap();
+    let url = format!("http://miller-plumbing.com:{}/", site.addr.port());
+    let out = Command::new(env!("CARGO_BIN_EXE_lead-audit"))
+        .args([
+            "audit",
+            &url,
+            "--allow-private-networks",
+            "--browser",
+            "never",
+            "--max-pages",
+            "0",
+        ])
+        .args(["--resolve", "miller-plumbing.com:127.0.0.1"])
+        .env("LEAD_AUDIT_RDAP_BOOTSTRAP", rdap.url("/dns.json"))
+        .env("LEAD_AUDIT_CACHE_DIR", cache.path())
+        .env("LEAD_AUDIT_WHOIS_SERVERS", "")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["reachable"], true, "{r}");
+    assert_eq!(r["domain"]["name"], "miller-plumbing.com");
+    assert_eq!(r["domain"]["registeredAt"], "2003-04-07T18:21:09Z");
+    assert_eq!(r["domain"]["source"], "rdap");
+    assert!(r["domain"]["ageDays"].as_i64().unwrap() > 8000);
+    assert!(site.hits("/") >= 1);
+}

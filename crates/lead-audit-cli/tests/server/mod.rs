@@ -54,6 +54,11 @@ impl Server {
 
 /// Starts a server on a free loopback port in a background thread with its own runtime.
 pub fn start(routes: Vec<(&str, Reply)>) -> Server {
+    start_on(0, routes)
+}
+
+/// Starts a server on 127.0.0.1:`port` (0: any free port).
+pub fn start_on(port: u16, routes: Vec<(&str, Reply)>) -> Server {
     let shared = Shared {
         routes: Arc::new(routes.into_iter().map(|(p, r)| (p.to_owned(), r)).collect()),
         hits: Arc::default(),
@@ -67,7 +72,9 @@ pub fn start(routes: Vec<(&str, Reply)>) -> Server {
             .build()
             .unwrap();
         rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+                .await
+                .unwrap();
             tx.send(listener.local_addr().unwrap()).unwrap();
             let app = Router::new().fallback(handle).with_state(shared);
             axum::serve(listener, app).await.unwrap();
