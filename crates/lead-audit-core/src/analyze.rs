@@ -45,14 +45,17 @@ pub struct ShellSignals {
     pub noscript_requires_js: bool,
     /// Markers of a client-rendered framework or builder (Wix, React, Vue, Angular…).
     pub client_rendered: bool,
+    /// Number of `<script>` elements.
+    pub scripts: usize,
 }
 
 impl ShellSignals {
     /// The static page cannot be trusted: render it.
     pub fn is_shell(&self) -> bool {
+        // A short page without scripts is just short (a terse contact page), not a shell.
         self.empty_app_root
             || (self.noscript_requires_js && self.visible_text < 400)
-            || self.visible_text < 80
+            || (self.visible_text < 80 && self.scripts > 0)
     }
 }
 
@@ -178,6 +181,7 @@ fn shell_signals(doc: &Html, html: &str) -> ShellSignals {
         empty_app_root,
         noscript_requires_js,
         client_rendered,
+        scripts: doc.select(&SCRIPT).count(),
     }
 }
 
@@ -201,4 +205,30 @@ fn visible_chars(root: scraper::ElementRef<'_>) -> usize {
         stack.extend(node.children());
     }
     total
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shell(html: &str) -> ShellSignals {
+        shell_signals(&Html::parse_document(html), html)
+    }
+
+    #[test]
+    fn empty_app_roots_and_noscript_pages_are_shells() {
+        let spa = r#"<html><body><div id="root"></div><script src="/static/js/main.js"></script></body></html>"#;
+        assert!(shell(spa).is_shell());
+        let ns = r#"<body><noscript>You need to enable JavaScript to run this app.</noscript><div id="x">Loading</div><script src="a.js"></script></body>"#;
+        assert!(shell(ns).is_shell());
+    }
+
+    #[test]
+    fn a_terse_static_page_is_not_a_shell() {
+        let terse = r#"<body><p>Call (415) 555-0132 or mail info@a.com</p></body>"#;
+        assert!(!shell(terse).is_shell());
+        let real = format!("<body><div id=\"root\"><h1>Hi</h1><p>{}</p></div><script src=\"a.js\"></script></body>", "text ".repeat(50));
+        let s = shell(&real);
+        assert!(!s.is_shell(), "{s:?}");
+    }
 }
