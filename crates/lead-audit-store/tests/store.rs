@@ -493,3 +493,34 @@ async fn sqlite_file_is_created() {
     assert!(std::path::Path::new(&path).exists());
     assert!(matches!(store, Store::Sqlite(_)));
 }
+
+#[tokio::test]
+async fn postgres_schema_of_its_own() {
+    let db = TestDb::postgres().await;
+    let setup = db.store().await;
+    let Store::Postgres(pg) = &setup else {
+        panic!("a postgres URL gives a PostgreSQL store");
+    };
+    sqlx::query("CREATE SCHEMA lead_audit")
+        .execute(pg.pool())
+        .await
+        .expect("create schema");
+    let url = format!("{}?options[search_path]=lead_audit", db.url);
+    let store = Store::connect(&url, StoreOptions::default())
+        .await
+        .expect("connect");
+    store.migrate().await.expect("migrate into the schema");
+    store
+        .upsert_lead(&backend_lead("in-schema"))
+        .await
+        .expect("insert");
+    let in_schema = count(&setup, "SELECT COUNT(*) FROM lead_audit.leads").await;
+    assert_eq!(in_schema, 1);
+    let public = count(
+        &setup,
+        "SELECT COUNT(*) FROM information_schema.tables \
+         WHERE table_schema = 'public' AND table_name = 'leads'",
+    )
+    .await;
+    assert_eq!(public, 0);
+}
