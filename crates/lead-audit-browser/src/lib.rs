@@ -1,1 +1,29 @@
-//! lead-audit-browser
+//! Headless Chromium for lead-audit's browser fallback (SPEC §4.3).
+//!
+//! [`BrowserPool`] implements the core's [`lead_audit_core::Renderer`]: a bounded pool of
+//! tabs over one lazily launched Chromium, reused across leads, relaunched when it crashes or
+//! stops answering, with every page call bounded by a timeout. Everything the browser loads
+//! goes through a loopback proxy that applies the core's SSRF guard to resolved addresses.
+//! The process tree never outlives the pool, nor the process that started it.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), lead_audit_core::Error> {
+//! use std::sync::Arc;
+//! use lead_audit_browser::{BrowserConfig, BrowserPool};
+//! use lead_audit_core::{AuditOptions, Auditor};
+//!
+//! let pool = BrowserPool::new(BrowserConfig::default());
+//! let auditor = Auditor::new(AuditOptions::default())?.with_renderer(Arc::new(pool.clone()));
+//! // ... audit leads, then:
+//! pool.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+mod config;
+mod page;
+mod pool;
+mod process;
+mod proxy;
+
+pub use config::BrowserConfig;
+pub use pool::BrowserPool;
