@@ -169,3 +169,28 @@ pub fn merge(into: &mut Vec<Technology>, more: Vec<Technology>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_dataset_is_consistent() {
+        let data = embedded_dataset();
+        assert!(data.technologies.len() >= 150, "{}", data.technologies.len());
+        for (name, tech) in &data.technologies {
+            assert!(!tech.cats.is_empty(), "{name} has no category");
+            for c in &tech.cats {
+                assert!(data.categories.contains_key(c), "{name}: unknown category {c}");
+            }
+            for target in tech.implies.iter().chain(&tech.excludes).chain(&tech.requires) {
+                let target = target.split("\\;").next().unwrap_or_default();
+                assert!(
+                    data.technologies.contains_key(target),
+                    "{name} refers to unknown {target}"
+                );
+            }
+        }
+        assert_eq!(Detector::embedded().skipped_patterns(), 0);
+    }
+}
