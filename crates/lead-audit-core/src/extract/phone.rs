@@ -39,7 +39,7 @@ static CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
 #[allow(clippy::unwrap_used)]
 static CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:(tel(?:efon|ephone|efono|éfono)?|t[ée]l[ée]phone|t[ée]l|phone|ph|fon|call(?:\s+us)?|mobile?|mob|mobil|handy|cell|hotline|whatsapp|portable|fixe|ruf(?:nummer)?|anrufen|numéro|nummer|t|p|m)|(fax|telefax|f|sku|art|artikel\w*|order|bestell\w*|id|invoice|rechnung\w*|iban|bic|swift|ust\w*|vat|steuer\w*|tax|hrb|hra|isbn|kunden\w*|customer|item|model|ref|plz|zip|postcode|gtin|ean|mpn|reg\w*|amtsgericht|handelsregister|siret|siren|rcs|tva|date|datum|preis|price|prix|abn|acn|ein|account|konto|blz))\b",
+        r"(?i)(?:[☎☏✆📞📱]|\b(?:(tel(?:efon|ephone|efono|éfono)?|t[ée]l[ée]phone|t[ée]l|phone|ph|fon|call(?:\s+us)?|mobile?|mob|mobil|handy|cell|hotline|whatsapp|portable|fixe|ruf(?:nummer)?|anrufen|numéro|nummer|t|p|m)|(fax|telefax|f|sku|art|artikel\w*|order|bestell\w*|id|invoice|rechnung\w*|iban|bic|swift|ust\w*|vat|steuer\w*|tax|hrb|hra|isbn|kunden\w*|customer|item|model|ref|plz|zip|postcode|gtin|ean|mpn|reg\w*|amtsgericht|handelsregister|siret|siren|rcs|tva|date|datum|preis|price|prix|abn|acn|ein|account|konto|blz))\b)",
     )
     .unwrap()
 });
@@ -54,7 +54,7 @@ static YEAR_RANGE: LazyLock<Regex> =
 /// `415-555-0132`, `030 1234567`, `0171/1234567`, `01 23 45 67 89`.
 #[allow(clippy::unwrap_used)]
 static NATIONAL_SHAPE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:\(\d{2,5}\)[ \-.]?\d[\d \-.]*\d|1?[ \-.]?\d{3}[\-. ]\d{3}[\-. ]\d{4}|0\d{1,4}(?:[ \-./]\d{2,8}){1,4})$").unwrap()
+    Regex::new(r"^(?:\(\d{2,5}\)[ \-.]?\d[\d \-.]*\d|1?[ \-.]?\d{3}[\-. ]\d{3}[\-. ]\d{4}|0\d{1,4}(?:[ \-./]{1,3}\d{1,8}){1,5})$").unwrap()
 });
 /// Separators worth splitting a run of two numbers on (`030 123 / 0171 456`).
 #[allow(clippy::unwrap_used)]
@@ -137,7 +137,7 @@ fn last_cue(window: &str) -> Option<bool> {
     if between.chars().filter(|c| c.is_alphabetic()).count() > 4 {
         return None;
     }
-    Some(c.get(1).is_some())
+    Some(c.get(2).is_none())
 }
 
 fn last_chars(s: &str, n: usize) -> &str {
