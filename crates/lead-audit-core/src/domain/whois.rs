@@ -323,6 +323,10 @@ mod tests {
         assert_eq!(p.created.unwrap().to_rfc3339(), "2001-05-14T12:00:00+00:00");
         let p = parse_response("[Created on]                    2001/05/14\n");
         assert_eq!(p.created.unwrap().to_rfc3339(), "2001-05-14T00:00:00+00:00");
+        let p = parse_response("[登録年月日]                    2001/05/14\n");
+        assert_eq!(p.created.unwrap().to_rfc3339(), "2001-05-14T00:00:00+00:00");
+        let p = parse_response("등록일                      : 2001. 05. 14.\n");
+        assert_eq!(p.created.unwrap().to_rfc3339(), "2001-05-14T00:00:00+00:00");
         let p = parse_response("domain_dateregistered: 20010514\n");
         assert_eq!(p.created.unwrap().to_rfc3339(), "2001-05-14T00:00:00+00:00");
         let p = parse_response("Registration Time: 2001-05-14 12:00:00\n");
