@@ -79,7 +79,7 @@ impl Default for ScoreConfig {
             mixed_content: 5,
             outdated_libraries: 8,
             eol_software: 10,
-            diy_builder: 12,
+            diy_builder: 16,
             missing_title: 5,
             missing_description: 4,
             no_analytics: 4,

@@ -140,7 +140,7 @@ fn every_rule_gives_its_reason() {
     assert_eq!(s.reasons.len(), 21, "{:#?}", s.reasons);
     for expected in [
         "+10 TLS certificate expired 3 days ago",
-        "+12 built with Wix (DIY site builder)",
+        "+16 built with Wix (DIY site builder)",
         "+4 no analytics or tag manager",
         "+4 SEO basics missing: h1, Open Graph, sitemap",
         "+10 end-of-life software: PHP 7.4.33",
@@ -342,4 +342,32 @@ fn ages_read_well() {
     assert_eq!(ago(95), "3 months ago");
     assert_eq!(ago(400), "13 months ago");
     assert_eq!(ago(800), "2 years ago");
+}
+
+#[test]
+fn documented_examples() {
+    let c = ScoreConfig::default();
+    let s = score(&outdated_site(), &c);
+    assert_eq!((s.points, s.grade), (68, Grade::Hot));
+    assert_eq!(
+        s.reasons.last().map(String::as_str),
+        Some("= 68 points: HOT (HOT from 60, WARM from 30)")
+    );
+
+    let mut wix = reachable_site();
+    wix.technologies.push(tech("Wix", "Page builders"));
+    wix.emails = vec!["acme.plumbing@gmail.com".into()];
+    wix.phones = vec!["+14155550132".into()];
+    let s = score(&wix, &c);
+    assert_eq!((s.points, s.grade), (30, Grade::Warm), "{:?}", s.reasons);
+
+    let mut modern = reachable_site();
+    modern.emails = vec!["info@acme-plumbing.com".into()];
+    modern.phones = vec!["+14155550132".into()];
+    modern
+        .socials
+        .insert("facebook".into(), "https://facebook.com/acme".into());
+    modern.audit.contact_form = Some(true);
+    let s = score(&modern, &c);
+    assert_eq!((s.points, s.grade), (25, Grade::Cold), "{:?}", s.reasons);
 }
