@@ -21,8 +21,21 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Audit websites given as arguments or in a CSV / JSONL file.
-    Audit(AuditArgs),
+    Audit(Box<AuditArgs>),
+    /// Apply the database migrations (PostgreSQL or SQLite).
+    Migrate(MigrateArgs),
 }
+
+/// `lead-audit migrate`.
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// `postgres://…` or `sqlite://FILE`.
+    #[arg(long, env = "LEAD_AUDIT_DATABASE", default_value = DEFAULT_DATABASE)]
+    pub database: String,
+}
+
+/// The embedded default database of the CLI.
+pub const DEFAULT_DATABASE: &str = "sqlite://lead-audit.db";
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -59,6 +72,16 @@ pub struct AuditArgs {
     /// Leads audited at once.
     #[arg(long, short = 'c', default_value_t = 8, env = "LEAD_AUDIT_CONCURRENCY", value_parser = clap::value_parser!(u16).range(1..=1000))]
     pub concurrency: u16,
+    /// Store results and skip leads audited within `--freshness`, so an interrupted batch
+    /// resumes where it stopped. Without a value: `sqlite://lead-audit.db`.
+    #[arg(long, env = "LEAD_AUDIT_DATABASE", num_args = 0..=1, default_missing_value = DEFAULT_DATABASE)]
+    pub database: Option<String>,
+    /// With `--database`: leads audited more recently than this are skipped (`24h`, `30m`, `3600`).
+    #[arg(long, env = "LEAD_AUDIT_FRESHNESS", default_value = "24h", value_parser = lead_audit_store::parse_duration)]
+    pub freshness: Duration,
+    /// With `--database`: audit even leads audited within the freshness window.
+    #[arg(long, env = "LEAD_AUDIT_FORCE", value_parser = clap::builder::FalseyValueParser::new())]
+    pub force: bool,
     #[command(flatten)]
     pub audit: AuditFlags,
 }

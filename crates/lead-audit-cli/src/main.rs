@@ -11,6 +11,31 @@ use clap::Parser;
 
 use crate::args::{Cli, Command};
 
+async fn migrate(url: &str) -> anyhow::Result<ExitCode> {
+    use anyhow::Context;
+    use lead_audit_store::{LeadStore, Store, StoreOptions};
+    let store = Store::connect(url, StoreOptions::default())
+        .await
+        .with_context(|| format!("connecting to {}", redact(url)))?;
+    store.migrate().await.context("applying migrations")?;
+    eprintln!("lead-audit: {} is up to date", redact(url));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A database URL with its password hidden, for messages.
+pub fn redact(url: &str) -> String {
+    match url
+        .split_once("://")
+        .and_then(|(scheme, rest)| Some((scheme, rest.split_once('@')?)))
+    {
+        Some((scheme, (userinfo, host))) => {
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:***@{host}")
+        }
+        None => url.to_owned(),
+    }
+}
+
 fn main() -> ExitCode {
     let _ = dotenvy::dotenv();
     let cli = Cli::parse();
@@ -33,11 +58,12 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
-            Command::Audit(a) => audit::run(a).await,
+            Command::Audit(a) => audit::run(*a).await,
+            Command::Migrate(m) => migrate(&m.database).await,
         }
     });
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("lead-audit: {e:#}");
             ExitCode::FAILURE
