@@ -76,6 +76,7 @@ impl Auditor {
             let mut config = options.domain.clone();
             config.allow_private_networks |= options.allow_private_networks;
             config.resolve.extend(options.resolve.iter().cloned());
+            config.user_agent.clone_from(&options.user_agent);
             Some(DomainLookup::new(config)?)
         } else {
             None
@@ -551,7 +552,7 @@ impl Inner {
         let Some(http) = &home.http else {
             return AuditReport::default();
         };
-        build_report(&SiteFacts {
+        let mut report = build_report(&SiteFacts {
             home: &home.analysis.facts,
             final_url: &http.url,
             headers: &http.headers,
@@ -564,7 +565,10 @@ impl Inner {
             favicon_ico: checks.favicon_ico,
             technologies: &res.technologies,
             now: Utc::now(),
-        })
+        });
+        // Contact forms usually live on the contact page, not the home page.
+        report.contact_form = Some(visits.iter().any(|v| v.analysis.facts.contact_form));
+        report
     }
 }
 
