@@ -9,7 +9,7 @@ use serde::Deserialize;
 const INFLIGHT_JS: &str = include_str!("js/inflight.js");
 const SETTLE_JS: &str = include_str!("js/settle.js");
 /// DOM quiet time that counts as settled.
-const QUIET: Duration = Duration::from_millis(120);
+const QUIET: Duration = Duration::from_millis(100);
 
 /// What the page reported once settled.
 #[derive(Debug, Deserialize)]

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use chromiumoxide::Page;
 use lead_audit_core::render::RenderFuture;
 use lead_audit_core::{RenderError, RenderedPage, Renderer};
-use tokio::sync::{Mutex, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{Mutex, Semaphore};
 use tokio::time::timeout_at;
 use url::Url;
 
@@ -19,7 +19,7 @@ use crate::proxy::{GuardProxy, Policy};
 
 const HEALTH_TIMEOUT: Duration = Duration::from_secs(3);
 const TAB_TIMEOUT: Duration = Duration::from_secs(10);
-const RESET_TIMEOUT: Duration = Duration::from_secs(3);
+const CLOSE_TAB_TIMEOUT: Duration = Duration::from_secs(3);
 /// After a failed launch, renders fail fast this long instead of each trying again.
 const RELAUNCH_BACKOFF: Duration = Duration::from_secs(5);
 
@@ -118,8 +118,9 @@ impl BrowserPool {
         js_paths: &[String],
     ) -> Result<RenderedPage, RenderError> {
         let started = Instant::now();
-        let limit = timeout.min(self.inner.config.page_timeout);
-        let deadline = tokio::time::Instant::now() + limit;
+        // Waiting for a tab counts against the caller's time; the page itself gets at most
+        // `page_timeout` of what is left.
+        let deadline = tokio::time::Instant::now() + timeout;
         if !matches!(url.scheme(), "http" | "https") {
             return Err(RenderError::Blocked(format!(
                 "{url}: only http and https are rendered"
@@ -127,19 +128,19 @@ impl BrowserPool {
         }
         self.check(url).await?;
 
-        let permit = timeout_at(deadline, self.inner.tabs.clone().acquire_owned())
+        // Held for the whole render: the bound on tabs in use.
+        let _permit = timeout_at(deadline, self.inner.tabs.clone().acquire_owned())
             .await
-            .map_err(|_| RenderError::Timeout(limit))?
+            .map_err(|_| RenderError::Timeout(started.elapsed()))?
             .map_err(|_| RenderError::Unavailable("browser pool closed".into()))?;
 
         // A crash mid-render is retried once on the relaunched browser, time permitting.
-        let mut permit = Some(permit);
         let mut attempt = 0;
         loop {
             attempt += 1;
             let instance = timeout_at(deadline, self.instance())
                 .await
-                .map_err(|_| RenderError::Timeout(limit))??;
+                .map_err(|_| RenderError::Timeout(started.elapsed()))??;
             let lease = match timeout_at(deadline, self.tab(&instance)).await {
                 Ok(Ok(page)) => TabLease::new(page, instance.clone()),
                 Ok(Err(e)) => {
@@ -151,20 +152,23 @@ impl BrowserPool {
                 }
                 Err(_) => {
                     instance.suspect.store(true, Ordering::SeqCst);
-                    return Err(RenderError::Timeout(limit));
+                    return Err(RenderError::Timeout(started.elapsed()));
                 }
             };
             let blocked_before = self.inner.policy.blocked();
-            let settle = self.inner.config.settle_timeout.min(limit / 2);
+            let page_deadline =
+                deadline.min(tokio::time::Instant::now() + self.inner.config.page_timeout);
+            let left = page_deadline.saturating_duration_since(tokio::time::Instant::now());
+            let settle = self.inner.config.settle_timeout.min(left / 2);
             let outcome = timeout_at(
-                deadline,
+                page_deadline,
                 page::load(lease.page(), url.as_str(), settle, js_paths),
             )
             .await;
             match outcome {
                 Ok(Ok(snap)) => {
                     let final_url = Url::parse(&snap.url).unwrap_or_else(|_| url.clone());
-                    lease.give_back(permit.take());
+                    lease.give_back();
                     // A redirect to a refused address shows the guard's 403 at that address.
                     self.check(&final_url).await?;
                     return Ok(RenderedPage {
@@ -200,7 +204,7 @@ impl BrowserPool {
                 Err(_) => {
                     // The tab is poisoned by the abandoned navigation: the lease closes it.
                     instance.suspect.store(true, Ordering::SeqCst);
-                    return Err(RenderError::Timeout(limit));
+                    return Err(RenderError::Timeout(started.elapsed()));
                 }
             }
         }
@@ -303,10 +307,9 @@ impl Renderer for BrowserPool {
     }
 }
 
-/// A tab on loan to one render. Given back, it is reset to `about:blank` in the background
-/// (stopping the last page's scripts) and returned to the idle list; dropped otherwise (a
-/// timeout, an error, a cancelled render), it is closed, since an abandoned navigation
-/// poisons the tab.
+/// A tab on loan to one render. Given back, it joins the idle list as it is (the next
+/// render's navigation replaces the page); dropped otherwise (a timeout, an error, a
+/// cancelled render), it is closed, since an abandoned navigation poisons the tab.
 struct TabLease {
     page: Option<Page>,
     instance: Arc<Instance>,
@@ -326,26 +329,17 @@ impl TabLease {
             .expect("a lease holds its page until given back or dropped")
     }
 
-    /// Resets the tab and makes it idle again; the permit is held until then so the pool
-    /// never holds more tabs than it allows.
-    fn give_back(mut self, permit: Option<OwnedSemaphorePermit>) {
-        let (Some(page), Ok(rt)) = (self.page.take(), tokio::runtime::Handle::try_current()) else {
-            return;
-        };
-        let instance = self.instance.clone();
-        rt.spawn(async move {
-            let reset = tokio::time::timeout(RESET_TIMEOUT, page.goto("about:blank")).await;
-            if matches!(reset, Ok(Ok(_))) && instance.is_alive() {
-                instance
+    /// Makes the tab idle again.
+    fn give_back(mut self) {
+        if let Some(page) = self.page.take() {
+            if self.instance.is_alive() {
+                self.instance
                     .idle
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
                     .push(page);
-            } else {
-                let _ = tokio::time::timeout(RESET_TIMEOUT, page.close()).await;
             }
-            drop(permit);
-        });
+        }
     }
 }
 
@@ -353,7 +347,7 @@ impl Drop for TabLease {
     fn drop(&mut self) {
         if let (Some(page), Ok(rt)) = (self.page.take(), tokio::runtime::Handle::try_current()) {
             rt.spawn(async move {
-                let _ = tokio::time::timeout(RESET_TIMEOUT, page.close()).await;
+                let _ = tokio::time::timeout(CLOSE_TAB_TIMEOUT, page.close()).await;
             });
         }
     }

@@ -42,7 +42,7 @@ async fn the_pool_recovers_when_chromium_is_killed_mid_run() {
             .render_page(&url, Duration::from_secs(20), &[])
             .await
             .expect("render after crash");
-        assert!(page.html.contains("hello@acme-plumbing.test"));
+        assert!(page.html.contains("hello@harbour-plumbing.com"));
     }
     assert!(pool.launches().await >= 2);
     assert_ne!(pool.browser_pid().await, Some(pid));
@@ -70,7 +70,7 @@ async fn a_hundred_renders_leave_no_process_behind() {
         .await;
     for result in &results {
         let page = result.as_ref().expect("render");
-        assert!(page.html.contains("hello@acme-plumbing.test"));
+        assert!(page.html.contains("hello@harbour-plumbing.com"));
     }
     assert_eq!(pool.launches().await, 1);
     assert!(

@@ -20,7 +20,7 @@ async fn a_single_page_app_shows_its_contacts_only_after_rendering() {
         .text()
         .await
         .expect("body");
-    assert!(!raw.contains("hello@acme-plumbing.test"));
+    assert!(!raw.contains("hello@harbour-plumbing.com"));
 
     let paths = vec![
         "AcmeApp.version".to_string(),
@@ -33,7 +33,7 @@ async fn a_single_page_app_shows_its_contacts_only_after_rendering() {
         .await
         .expect("render");
     assert!(
-        page.html.contains("mailto:hello@acme-plumbing.test"),
+        page.html.contains("mailto:hello@harbour-plumbing.com"),
         "{}",
         page.html
     );
@@ -55,7 +55,7 @@ async fn a_single_page_app_shows_its_contacts_only_after_rendering() {
         .await
         .expect("second render");
     assert!(
-        again.html.contains("mailto:hello@acme-plumbing.test"),
+        again.html.contains("mailto:hello@harbour-plumbing.com"),
         "{:?}",
         again.js
     );
@@ -84,7 +84,7 @@ async fn a_page_that_never_loads_times_out_and_the_next_render_succeeds() {
         .render_page(&site.url("/spa"), Duration::from_secs(20), &[])
         .await
         .expect("render after a timeout");
-    assert!(page.html.contains("hello@acme-plumbing.test"));
+    assert!(page.html.contains("hello@harbour-plumbing.com"));
     pool.shutdown().await;
 }
 

@@ -83,7 +83,14 @@ pub async fn site(target: Option<SocketAddr>) -> Site {
                 )
             }),
         )
-        .route("/hang", get(|| std::future::pending::<&'static str>()))
+        .route("/hang", get(std::future::pending::<&'static str>))
+        .route(
+            "/stuck",
+            get(|| async {
+                // Served at once, but its `load` event never fires: the image never arrives.
+                Html(r#"<html><body><p>Mail <a href="mailto:office@stuck-bakery.com">office@stuck-bakery.com</a></p><img src="/hang" alt=""></body></html>"#)
+            }),
+        )
         .route("/ssrf", get(ssrf))
         .route("/redirect-private", get(redirect_private))
         .with_state(SiteState { target });
