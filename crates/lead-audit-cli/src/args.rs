@@ -113,6 +113,12 @@ pub struct AuditFlags {
     /// User-Agent sent with every request.
     #[arg(long, env = "LEAD_AUDIT_USER_AGENT", default_value = lead_audit_core::options::DEFAULT_USER_AGENT)]
     pub user_agent: String,
+    /// Browser tabs rendering at once (default: the CPU count, 1–8).
+    #[arg(long, env = "LEAD_AUDIT_BROWSER_TABS", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub browser_tabs: Option<u16>,
+    /// The Chromium binary (default: Debian's, then chromium / google-chrome on PATH).
+    #[arg(long, env = "CHROME_PATH")]
+    pub chrome_path: Option<PathBuf>,
     /// Skip the RDAP / WHOIS domain-age lookup.
     #[arg(long, env = "LEAD_AUDIT_NO_DOMAIN_LOOKUP", value_parser = clap::builder::FalseyValueParser::new())]
     pub no_domain_lookup: bool,
@@ -140,6 +146,26 @@ impl AuditFlags {
             domain: lead_audit_core::domain::DomainConfig::from_env()?,
             ..AuditOptions::default()
         })
+    }
+}
+
+impl AuditFlags {
+    /// The browser pool for the fallback, or `None` with `--browser never`.
+    pub fn browser_pool(&self) -> Option<lead_audit_browser::BrowserPool> {
+        if self.browser == BrowserMode::Never {
+            return None;
+        }
+        let mut config = lead_audit_browser::BrowserConfig {
+            chrome_path: self.chrome_path.clone(),
+            allow_private_networks: self.allow_private_networks,
+            user_agent: Some(self.user_agent.clone()),
+            page_timeout: Duration::from_secs_f64(self.timeout),
+            ..Default::default()
+        };
+        if let Some(tabs) = self.browser_tabs {
+            config.tabs = tabs as usize;
+        }
+        Some(lead_audit_browser::BrowserPool::new(config))
     }
 }
 

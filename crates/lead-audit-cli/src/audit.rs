@@ -27,7 +27,12 @@ pub async fn run(args: AuditArgs) -> Result<ExitCode> {
         lead.force |= args.force;
     }
     let options = args.audit.to_options().context("invalid audit options")?;
-    let auditor = Arc::new(Auditor::new(options).context("invalid audit options")?);
+    let mut auditor = Auditor::new(options).context("invalid audit options")?;
+    let browser = args.audit.browser_pool();
+    if let Some(pool) = &browser {
+        auditor = auditor.with_renderer(Arc::new(pool.clone()));
+    }
+    let auditor = Arc::new(auditor);
     let store = match &args.database {
         Some(url) => Some(open_store(url).await?),
         None => None,
@@ -76,6 +81,9 @@ pub async fn run(args: AuditArgs) -> Result<ExitCode> {
         bar.inc(1);
     }
     drop(results);
+    if let Some(pool) = browser {
+        pool.shutdown().await;
+    }
     bar.finish_and_clear();
     sink.finish().context("writing results")?;
     if ctx.cancel.is_cancelled() {
