@@ -1,1 +1,82 @@
-fn main() {}
+//! `lead-audit-worker`: consume the BullMQ queue of leads (SPEC §5.2).
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Parser;
+use lead_audit_worker::runner::{run, StartError};
+use lead_audit_worker::Config;
+use tokio_util::sync::CancellationToken;
+
+fn main() -> ExitCode {
+    // The backend's .env first so that a local .env can override it; real environment
+    // variables win over both.
+    for path in ["apps/backend/.env", ".env"] {
+        if let Ok(iter) = dotenvy::from_path_iter(path) {
+            for (key, value) in iter.flatten() {
+                if std::env::var_os(&key).is_none() {
+                    std::env::set_var(key, value);
+                }
+            }
+        }
+    }
+    let config = match Config::try_parse() {
+        Ok(c) => c,
+        Err(e) if !e.use_stderr() => {
+            // --help / --version
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            let text = e.to_string();
+            let line = text.lines().next().unwrap_or("invalid arguments");
+            eprintln!("lead-audit-worker: {}", line.trim_start_matches("error: "));
+            return ExitCode::from(2);
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,bullmq=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match start(config) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let code = match e.downcast_ref::<StartError>() {
+                Some(StartError::Config(_)) => 2,
+                _ => 1,
+            };
+            eprintln!("lead-audit-worker: {e:#}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn start(config: Config) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(async {
+        let shutdown = CancellationToken::new();
+        tokio::spawn(on_signal(shutdown.clone()));
+        run(config, shutdown).await?;
+        Ok(())
+    })
+}
+
+/// Cancels `shutdown` on SIGTERM or SIGINT.
+async fn on_signal(shutdown: CancellationToken) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let (Ok(mut term), Ok(mut int)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) else {
+        tracing::error!("cannot listen for SIGTERM/SIGINT");
+        return;
+    };
+    tokio::select! {
+        _ = term.recv() => tracing::info!("SIGTERM received"),
+        _ = int.recv() => tracing::info!("SIGINT received"),
+    }
+    shutdown.cancel();
+}

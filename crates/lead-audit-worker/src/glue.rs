@@ -1,0 +1,238 @@
+//! The BullMQ side of a job: convert, call [`handle`](crate::job::handle), convert back.
+//!
+//! Around the call: progress forwarded to `job.updateProgress`, a watch on the job's lock
+//! (the crate only logs a failed renewal), metrics, the backend delivery and the dead-letter
+//! copy of a job that failed for good.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bullmq::types::JobProgress;
+use bullmq::{Job, Queue};
+use lead_audit_core::{AuditContext, CancellationToken, Stage};
+use serde_json::{json, Value};
+use tokio::sync::mpsc;
+
+use crate::backend::Backend;
+use crate::job::{handle, Attempt, JobEnv, JobError};
+use crate::metrics::Metrics;
+use crate::processor::TestProcessor;
+
+/// What a job runs.
+#[derive(Clone)]
+pub enum Processing {
+    /// The real audit.
+    Audit(JobEnv),
+    /// A stand-in for tests and benchmarks.
+    Test(TestProcessor),
+}
+
+/// Everything a job needs besides itself; cloned into each job.
+#[derive(Clone)]
+pub struct Glue {
+    /// What a job runs.
+    pub processing: Processing,
+    /// Metrics.
+    pub metrics: Metrics,
+    /// Delivery of results to the backend.
+    pub backend: Option<Backend>,
+    /// Where jobs that failed for good are copied.
+    pub dead_letter: Option<Arc<Queue>>,
+    /// The consumed queue (its connection checks locks).
+    pub queue: Arc<Queue>,
+    /// The lock duration the worker runs with.
+    pub lock_duration: Duration,
+}
+
+impl Glue {
+    /// Processes one BullMQ job; the error type is what the crate's worker expects.
+    pub async fn process(
+        &self,
+        job: Job,
+        stop: bullmq::worker::CancellationToken,
+    ) -> Result<Value, bullmq::Error> {
+        let started = Instant::now();
+        self.metrics.in_flight.inc();
+        let job_id = job.id().to_owned();
+        let data = job.data().clone();
+        let attempts_made = job.attempts_made();
+        let attempts = job.opts().attempts.unwrap_or(0);
+        if job.opts().attempts.is_none() {
+            self.check_options(&job_id).await;
+        }
+
+        let cancel = CancellationToken::new();
+        let watch = tokio::spawn(watch_lock(
+            self.queue.clone(),
+            job_id.clone(),
+            job.token().map(str::to_owned),
+            self.lock_duration,
+            stop,
+            cancel.clone(),
+        ));
+        let (progress_tx, progress) = progress_forwarder(job);
+
+        let outcome = match &self.processing {
+            Processing::Audit(env) => {
+                let tx = progress_tx.clone();
+                let ctx = AuditContext {
+                    cancel: cancel.clone(),
+                    progress: Some(Arc::new(move |stage| {
+                        let _ = tx.send(stage);
+                    })),
+                };
+                let attempt = Attempt {
+                    job_id: &job_id,
+                    attempts_made,
+                };
+                handle(data.clone(), env, attempt, &ctx)
+                    .await
+                    .and_then(|result| {
+                        self.metrics.record_audit(&result);
+                        serde_json::to_value(&result)
+                            .map_err(|e| JobError::Retry(format!("serialising the result: {e}")))
+                    })
+            }
+            Processing::Test(p) => {
+                let tx = progress_tx.clone();
+                p.run(&data, move || {
+                    let _ = tx.send(Stage::Analyzing);
+                })
+                .await
+            }
+        };
+        drop(progress_tx);
+        // Progress events go out before the job completes, as Node's would.
+        let _ = progress.await;
+        watch.abort();
+        let lost_lock = cancel.is_cancelled();
+        self.metrics.in_flight.dec();
+        self.metrics
+            .duration
+            .observe(started.elapsed().as_secs_f64());
+
+        if lost_lock {
+            // Another worker owns the job now; its outcome is that worker's to report.
+            return Err(bullmq::Error::ProcessingError(
+                "the job was cancelled or its lock lost while it ran".into(),
+            ));
+        }
+        match outcome {
+            Ok(value) => {
+                self.metrics.completed.inc();
+                if let (Some(b), Processing::Audit(_)) = (&self.backend, &self.processing) {
+                    b.send(value.clone());
+                }
+                Ok(value)
+            }
+            Err(e) => {
+                let last = e.is_unrecoverable() || !(attempts > 0 && attempts_made + 1 < attempts);
+                if last {
+                    self.metrics.failed.inc();
+                    self.dead_letter(&job_id, &data, &e, attempts_made + 1)
+                        .await;
+                } else {
+                    self.metrics.retried.inc();
+                }
+                tracing::warn!(job = %job_id, attempt = attempts_made + 1, last, error = %e, "job attempt failed");
+                Err(match e {
+                    JobError::Unrecoverable(m) => bullmq::Error::Unrecoverable(m),
+                    JobError::Retry(m) => bullmq::Error::ProcessingError(m),
+                })
+            }
+        }
+    }
+
+    /// Copies a job that failed for good to the dead-letter queue.
+    async fn dead_letter(&self, job_id: &str, data: &Value, e: &JobError, attempts: u32) {
+        let Some(dlq) = &self.dead_letter else { return };
+        let copy = json!({
+            "queue": self.queue.name(),
+            "jobId": job_id,
+            "data": data,
+            "failedReason": e.to_string(),
+            "unrecoverable": e.is_unrecoverable(),
+            "attemptsMade": attempts,
+            "failedAt": chrono::Utc::now().to_rfc3339(),
+        });
+        match dlq.add("dead-letter", copy).await {
+            Ok(_) => {
+                self.metrics.dead_lettered.inc();
+            }
+            Err(err) => {
+                tracing::error!(job = %job_id, error = %err, "could not copy the failed job to the dead-letter queue")
+            }
+        }
+    }
+
+    /// The crate drops job options it cannot parse (a numeric `backoff`, say) and with them
+    /// `attempts`: say so loudly, since the job will not be retried.
+    async fn check_options(&self, job_id: &str) {
+        let key = self.queue.keys().job_key(job_id);
+        let raw: Result<Option<String>, _> = self
+            .queue
+            .connection()
+            .cmd(redis::cmd("HGET").arg(&key).arg("opts"))
+            .await;
+        if let Ok(Some(raw)) = raw {
+            let declared = serde_json::from_str::<Value>(&raw)
+                .ok()
+                .and_then(|v| v.get("attempts").and_then(Value::as_u64))
+                .unwrap_or(0);
+            if declared > 1 {
+                tracing::error!(job = %job_id, opts = %raw, "job options not understood by the BullMQ crate: attempts/backoff ignored, the job will not be retried (give backoff as {{type, delay}})");
+            }
+        }
+    }
+}
+
+/// Forwards pipeline stages to `job.updateProgress`, in order, from a synchronous callback.
+fn progress_forwarder(mut job: Job) -> (mpsc::UnboundedSender<Stage>, tokio::task::JoinHandle<()>) {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Stage>();
+    let task = tokio::spawn(async move {
+        while let Some(stage) = rx.recv().await {
+            let progress = JobProgress::Object(json!({
+                "stage": stage.as_str(),
+                "percent": stage.percent(),
+            }));
+            if let Err(e) = job.update_progress(progress).await {
+                tracing::debug!(job = %job.id(), error = %e, "progress update failed");
+            }
+        }
+    });
+    (tx, task)
+}
+
+/// Cancels `cancel` when the worker cancels the job or the job's lock no longer holds our
+/// token: the crate only logs a failed lock renewal, and by then another worker may have the
+/// job, so going on would audit it twice.
+async fn watch_lock(
+    queue: Arc<Queue>,
+    job_id: String,
+    token: Option<String>,
+    lock_duration: Duration,
+    stop: bullmq::worker::CancellationToken,
+    cancel: CancellationToken,
+) {
+    let key = format!("{}:lock", queue.keys().job_key(&job_id));
+    let period = (lock_duration / 2).max(Duration::from_millis(250));
+    loop {
+        tokio::select! {
+            _ = stop.cancelled() => break,
+            _ = tokio::time::sleep(period) => {}
+        }
+        let Some(token) = &token else { continue };
+        let held: Result<Option<String>, _> =
+            queue.connection().cmd(redis::cmd("GET").arg(&key)).await;
+        match held {
+            Ok(Some(t)) if t == *token => {}
+            // A Redis error proves nothing about the lock: look again next period.
+            Err(_) => {}
+            Ok(other) => {
+                tracing::warn!(job = %job_id, holder = ?other, "job lock lost: stopping the audit");
+                break;
+            }
+        }
+    }
+    cancel.cancel();
+}

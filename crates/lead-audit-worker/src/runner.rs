@@ -1,0 +1,295 @@
+//! Start, run and stop the worker: the crate's `Worker` plus the tasks around it.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bullmq::options::QueueOptions;
+use bullmq::worker::WorkerEvent;
+use bullmq::{Job, Queue, Worker, WorkerOptions};
+use lead_audit_browser::{BrowserConfig, BrowserPool};
+use lead_audit_core::{Auditor, BrowserMode};
+use lead_audit_store::{LeadStore, Store, StoreOptions};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::backend::{endpoint, Backend};
+use crate::config::Config;
+use crate::glue::{Glue, Processing};
+use crate::job::JobEnv;
+use crate::metrics::{self, Metrics};
+use crate::source::LeadSource;
+
+/// How often the queue's `paused` flag is read (see [`follow_pause`]).
+const PAUSE_POLL: Duration = Duration::from_millis(100);
+
+/// Why the worker could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// A configuration value is bad (exit code 2).
+    #[error("{0}")]
+    Config(String),
+    /// A service the worker needs is unreachable.
+    #[error("{0}")]
+    Unavailable(String),
+}
+
+/// Runs the worker until `shutdown` is cancelled, then drains and returns.
+pub async fn run(config: Config, shutdown: CancellationToken) -> Result<(), StartError> {
+    config.validate().map_err(StartError::Config)?;
+    let metrics = Metrics::new();
+    let tasks = TaskTracker::new();
+    let stop_tasks = CancellationToken::new();
+
+    let (processing, browser, store) = processing(&config).await?;
+    let redis = config.redis();
+    let queue_opts = QueueOptions::new()
+        .connection(redis.clone())
+        .prefix(config.bullmq_prefix.clone());
+    let queue = Queue::with_options(&config.queue_name, queue_opts.clone())
+        .await
+        .map(Arc::new)
+        .map_err(|e| {
+            StartError::Unavailable(format!(
+                "connecting to Redis at {}: {e}",
+                config.redis_display()
+            ))
+        })?;
+    let dead_letter = match &config.dead_letter_queue {
+        Some(name) => Some(Arc::new(
+            Queue::with_options(name, queue_opts).await.map_err(|e| {
+                StartError::Unavailable(format!("opening dead-letter queue {name}: {e}"))
+            })?,
+        )),
+        None => None,
+    };
+
+    if let Some(addr) = config.metrics_addr {
+        let listener = metrics::bind(addr)
+            .await
+            .map_err(|e| StartError::Config(format!("METRICS_ADDR {addr}: {e}")))?;
+        tasks.spawn(metrics::serve(
+            listener,
+            metrics.clone(),
+            stop_tasks.clone(),
+        ));
+    }
+    let (backend, poster) = match &config.backend_url {
+        Some(base) => {
+            let url = endpoint(base, &config.backend_path)
+                .map_err(|e| StartError::Config(format!("BACKEND_URL/BACKEND_PATH: {e}")))?;
+            let (b, p) = Backend::start(url, config.backend_token.clone(), metrics.clone());
+            (Some(b), Some(p))
+        }
+        None => (None, None),
+    };
+
+    let lock_duration = Duration::from_millis(config.lock_duration_ms);
+    let glue = Glue {
+        processing,
+        metrics: metrics.clone(),
+        backend,
+        dead_letter,
+        queue: queue.clone(),
+        lock_duration,
+    };
+    let options = WorkerOptions::new()
+        .connection(redis)
+        .prefix(config.bullmq_prefix.clone())
+        .concurrency(config.worker_concurrency as usize)
+        .lock_duration(lock_duration)
+        .stalled_interval(Duration::from_millis(config.stalled_interval_ms))
+        .max_stalled_count(config.max_stalled_count)
+        // The crate's close() waits out the blocking fetch, and a failed fetch sleeps
+        // run_retry_delay (15 s by default): both bound shutdown and recovery.
+        .drain_delay(Duration::from_secs(config.drain_delay_secs))
+        .run_retry_delay(Duration::from_millis(config.run_retry_delay_ms))
+        .manual_start();
+    let processor = move |job: Job, token: bullmq::worker::CancellationToken| {
+        let glue = glue.clone();
+        async move { glue.process(job, token).await }
+    };
+    let worker = Worker::with_options(&config.queue_name, processor, options)
+        .await
+        .map(Arc::new)
+        .map_err(|e| StartError::Unavailable(format!("starting the BullMQ worker: {e}")))?;
+
+    // Never fetch from a paused queue, not even once at start (see follow_pause).
+    if queue_paused(&queue).await.unwrap_or(false) {
+        worker.pause();
+    }
+    tasks.spawn(drain_events(worker.clone(), metrics.clone()));
+    tasks.spawn(follow_pause(
+        queue.clone(),
+        worker.clone(),
+        metrics.clone(),
+        stop_tasks.clone(),
+    ));
+    worker
+        .run()
+        .await
+        .map_err(|e| StartError::Unavailable(format!("starting the BullMQ worker: {e}")))?;
+    tracing::info!(
+        queue = %config.queue_name,
+        prefix = %config.bullmq_prefix,
+        redis = %config.redis_display(),
+        concurrency = config.worker_concurrency,
+        "lead-audit-worker ready"
+    );
+
+    shutdown.cancelled().await;
+    let drain = Duration::from_millis(config.shutdown_timeout_ms);
+    let deadline = Instant::now() + drain;
+    tracing::info!(
+        in_flight = worker.active_count().await,
+        "stopping: no new jobs; in-flight jobs have {drain:?} to finish"
+    );
+    let ms = u64::try_from(drain.as_millis()).unwrap_or(u64::MAX);
+    if let Err(e) = worker.close(ms).await {
+        tracing::warn!(error = %e, "closing the worker");
+    }
+    let left = worker.active_count().await;
+    if left > 0 {
+        tracing::warn!(
+            jobs = left,
+            "drain timeout: unfinished jobs are handed back by the stalled checker when their locks expire"
+        );
+    }
+    stop_tasks.cancel();
+    tasks.close();
+    let _ = tokio::time::timeout(Duration::from_secs(2), tasks.wait()).await;
+    // The processor closure holds the last Backend sender; dropping the worker closes it.
+    drop(worker);
+    if let Some(p) = poster {
+        p.finish(
+            deadline
+                .saturating_duration_since(Instant::now())
+                .max(Duration::from_secs(1)),
+        )
+        .await;
+    }
+    if let Some(pool) = browser {
+        pool.shutdown().await;
+    }
+    if let Some(store) = store {
+        store.close().await;
+    }
+    queue.close().await;
+    tracing::info!("lead-audit-worker stopped");
+    Ok(())
+}
+
+/// The auditor (with its browser and database), or the test stand-in.
+async fn processing(
+    config: &Config,
+) -> Result<(Processing, Option<BrowserPool>, Option<Store>), StartError> {
+    if let Some(p) = config.test_processor {
+        tracing::warn!(processor = ?p, "test processor: jobs are not audited");
+        return Ok((Processing::Test(p), None, None));
+    }
+    let options = config
+        .audit_options()
+        .map_err(|e| StartError::Config(e.to_string()))?;
+    let mut auditor =
+        Auditor::new(options.clone()).map_err(|e| StartError::Config(e.to_string()))?;
+    let browser = (options.browser != BrowserMode::Never).then(|| {
+        BrowserPool::new(BrowserConfig {
+            chrome_path: config.chrome_path.clone(),
+            allow_private_networks: options.allow_private_networks,
+            user_agent: Some(options.user_agent.clone()),
+            ..BrowserConfig::default()
+        })
+    });
+    if let Some(pool) = &browser {
+        auditor = auditor.with_renderer(Arc::new(pool.clone()));
+    }
+    let store = match &config.database_url {
+        Some(url) => {
+            let store = Store::connect(url, StoreOptions::default())
+                .await
+                .map_err(|e| StartError::Unavailable(format!("connecting to DATABASE_URL: {e}")))?;
+            store
+                .migrate()
+                .await
+                .map_err(|e| StartError::Unavailable(format!("migrating the database: {e}")))?;
+            Some(store)
+        }
+        None => None,
+    };
+    let env = JobEnv {
+        auditor,
+        leads: store.clone().map(|s| Arc::new(s) as Arc<dyn LeadSource>),
+        freshness: config.freshness,
+    };
+    Ok((Processing::Audit(env), browser, store))
+}
+
+/// True when the queue's meta hash has `paused` (the test the moveToActive script makes).
+async fn queue_paused(queue: &Queue) -> Result<bool, bullmq::Error> {
+    let meta = queue.keys().meta();
+    queue
+        .connection()
+        .cmd(redis::cmd("HEXISTS").arg(meta).arg("paused"))
+        .await
+}
+
+/// Stops fetching while the queue is paused.
+///
+/// The crate's moveToActive promotes due delayed jobs into `wait` even on a paused queue (v6
+/// logic); Node BullMQ 5's resume then renames `paused` over `wait` and that job is lost. So
+/// the worker must not fetch at all while paused. The flag is polled every [`PAUSE_POLL`]: a
+/// delayed job that falls due within that time of a pause can still be promoted. The poll
+/// also tells when Redis is reachable again after errors.
+async fn follow_pause(
+    queue: Arc<Queue>,
+    worker: Arc<Worker>,
+    metrics: Metrics,
+    stop: CancellationToken,
+) {
+    let mut failing = false;
+    loop {
+        match queue_paused(&queue).await {
+            Ok(paused) => {
+                if failing {
+                    failing = false;
+                    metrics.redis_reconnects.inc();
+                    tracing::info!("Redis reachable again");
+                }
+                if paused && !worker.is_paused() {
+                    worker.pause();
+                    tracing::info!("queue paused: fetching stopped");
+                } else if !paused && worker.is_paused() {
+                    worker.resume();
+                    tracing::info!("queue resumed: fetching again");
+                }
+            }
+            Err(e) => {
+                if !failing {
+                    failing = true;
+                    metrics.redis_errors.inc();
+                    tracing::warn!(error = %e, "Redis unreachable; the worker keeps retrying");
+                }
+            }
+        }
+        tokio::select! {
+            _ = stop.cancelled() => break,
+            _ = tokio::time::sleep(PAUSE_POLL) => {}
+        }
+    }
+}
+
+/// Reads the worker's event channel, which is unbounded: left unread it grows with every job.
+async fn drain_events(worker: Arc<Worker>, metrics: Metrics) {
+    while let Some(event) = worker.next_event().await {
+        match event {
+            WorkerEvent::Error(e) => {
+                metrics.redis_errors.inc();
+                tracing::warn!(error = %e, "worker error");
+            }
+            WorkerEvent::Stalled { job_id } => {
+                tracing::info!(job = %job_id, "stalled job handed back")
+            }
+            WorkerEvent::Closed => break,
+            _ => {}
+        }
+    }
+}
