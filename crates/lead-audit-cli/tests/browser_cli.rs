@@ -1,8 +1,8 @@
 //! The browser fallback through the CLI: a single-page app whose contacts exist only after
 //! its script runs is found in `auto` mode and not in `never`.
 
-
 #![allow(clippy::unwrap_used)]
+
 mod server;
 
 use std::process::Command;
