@@ -231,7 +231,13 @@ fn corpus_is_big_and_varied_enough() {
     let pages = corpus();
     assert!(pages.len() >= 30, "{} pages", pages.len());
     assert!(pages.iter().any(|p| p.html.len() >= 1_000_000));
-    assert!(pages.iter().filter(|p| p.expected.charset.is_some()).count() >= 2);
+    assert!(
+        pages
+            .iter()
+            .filter(|p| p.expected.charset.is_some())
+            .count()
+            >= 2
+    );
 }
 
 #[test]
@@ -309,7 +315,11 @@ fn technologies_meet_recall_goal() {
                 js: &[],
             },
         );
-        let names: Vec<String> = analysis.technologies.iter().map(|t| t.name.clone()).collect();
+        let names: Vec<String> = analysis
+            .technologies
+            .iter()
+            .map(|t| t.name.clone())
+            .collect();
         // Recall only: the expected lists name what the page visibly marks, and the engine
         // may rightly find more (implied technologies).
         let want = &page.expected.technologies;

@@ -39,7 +39,7 @@ static CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
 #[allow(clippy::unwrap_used)]
 static CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?:[☎☏✆📞📱]|\b(?:(tel(?:efon|ephone|efono|éfono)?|t[ée]l[ée]phone|t[ée]l|phone|ph|fon|call(?:\s+us)?|mobile?|mob|mobil|handy|cell|hotline|whatsapp|portable|fixe|ruf(?:nummer)?|anrufen|numéro|nummer|t|p|m)|(fax|telefax|f|sku|art|artikel\w*|order|bestell\w*|id|invoice|rechnung\w*|iban|bic|swift|ust\w*|vat|steuer\w*|tax|hrb|hra|isbn|kunden\w*|customer|item|model|ref|plz|zip|postcode|gtin|ean|mpn|reg\w*|amtsgericht|handelsregister|siret|siren|rcs|tva|date|datum|preis|price|prix|abn|acn|ein|account|konto|blz))\b)",
+        r"(?i)(?:[☎☏✆📞📱]|\b(?:(tel(?:efon|ephone|efono|éfono)?|t[ée]l[ée]phone|t[ée]l|phone|ph|fon|call(?:\s+us)?|mobile?|mob|mobil|handy|cell|hotline|whatsapp|portable|fixe|ruf(?:nummer)?|anrufen|numéro|nummer|line|t|p|m)|(fax|telefax|f|sku|art|artikel\w*|order|bestell\w*|id|invoice|rechnung\w*|iban|bic|swift|ust\w*|vat|steuer\w*|tax|hrb|hra|isbn|kunden\w*|customer|item|model|ref|plz|zip|postcode|gtin|ean|mpn|reg\w*|amtsgericht|handelsregister|siret|siren|rcs|tva|date|datum|preis|price|prix|abn|acn|ein|account|konto|blz))\b)",
     )
     .unwrap()
 });
@@ -300,6 +300,7 @@ mod tests {
         assert_eq!(text("Telefon 030 1234567", Id::DE), ["+49301234567"]);
         assert_eq!(text("Tél. : 01 42 68 53 00", Id::FR), ["+33142685300"]);
         assert_eq!(text("020 7946 0958", Id::GB), ["+442079460958"]);
+        assert_eq!(text("Order line: 831.555.0106", Id::US), ["+18315550106"]);
     }
 
     #[test]
@@ -328,6 +329,7 @@ mod tests {
             "Order #4155550132",
             "Bestellnummer 030 1234567",
             "Fax: 030 1234568",
+            "Order 415-555-0132",
             "IBAN DE89 3704 0044 0532 0130 00",
             "USt-IdNr.: DE123456789",
             "Steuernummer: 143/123/45678",
