@@ -105,10 +105,14 @@ async fn a_hanging_page_fails_its_lead_and_the_others_go_on() {
         .expect("the hanging lead reports an error");
     assert_eq!(error.kind, ErrorKind::Timeout, "{error:?}");
     // Its static HTML was still analysed.
-    assert!(results[1].emails.contains(&"office@stuck-bakery.com".to_string()));
+    assert!(results[1]
+        .emails
+        .contains(&"office@stuck-bakery.com".to_string()));
     for ok in [&results[0], &results[2]] {
         assert!(ok.error.is_none(), "{:?}", ok.error);
-        assert!(ok.emails.contains(&"hello@harbour-plumbing.com".to_string()));
+        assert!(ok
+            .emails
+            .contains(&"hello@harbour-plumbing.com".to_string()));
     }
     pool.shutdown().await;
 }
