@@ -213,7 +213,7 @@ pub(crate) fn from_mailto(href: &str, out: &mut Vec<String>) {
 /// Decodes Cloudflare's email protection: hex bytes, the first is the XOR key.
 pub(crate) fn decode_cfemail(hex: &str) -> Option<String> {
     let hex = hex.trim();
-    if hex.len() < 4 || hex.len() % 2 != 0 {
+    if hex.len() < 4 || !hex.len().is_multiple_of(2) {
         return None;
     }
     let byte = |i: usize| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok();

@@ -3,6 +3,7 @@
 
 use std::sync::LazyLock;
 
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 use serde::Deserialize;
 use url::Url;
 
@@ -45,11 +46,20 @@ static DATA: LazyLock<SocialData> = LazyLock::new(|| {
         .expect("data/extract_socials.json is valid")
 });
 
+/// Every platform host, to skip URL parsing for links that name none.
+#[allow(clippy::expect_used)] // built from the embedded data
+static HOSTS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .build(DATA.platforms.iter().flat_map(|p| p.hosts.iter()))
+        .expect("host patterns build")
+});
+
 /// `(platform key, normalised profile URL)` when `href` is a profile link.
 pub(crate) fn profile(href: &str, base: &Url) -> Option<(&'static str, String)> {
     let href = href.trim();
     // Cheap reject before URL parsing: nearly every link on a page is internal.
-    if !href.contains('.') {
+    if !HOSTS.is_match(href) {
         return None;
     }
     let url = base.join(href).ok()?;
