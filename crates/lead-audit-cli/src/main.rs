@@ -43,7 +43,7 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("LEAD_AUDIT_LOG")
-                .unwrap_or_else(|_| "warn".into()),
+                .unwrap_or_else(|_| "warn,chromiumoxide=error".into()),
         )
         .init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
