@@ -1,0 +1,41 @@
+// Compiled by types.test.ts with `tsc --noEmit --strict`: the declarations are valid and the
+// result's unions are exact (each @ts-expect-error line must be an error).
+import { auditLead, detectTechnologies, extractContacts, scoreLead } from '../../index.js'
+import type { AuditOptions, AuditResult, ErrorKind, Grade, Stage } from '../../index.js'
+
+const options: AuditOptions = {
+  timeout: 10,
+  maxPages: 3,
+  browser: 'auto',
+  defaultRegion: 'GB',
+  allowPrivateNetworks: false,
+  userAgent: 'test',
+  signal: new AbortController().signal,
+  onProgress: (stage: Stage) => void stage,
+}
+
+async function use(): Promise<void> {
+  const r: AuditResult = await auditLead({ website: 'example.com', leadId: 7 }, options)
+  const grade: 'HOT' | 'WARM' | 'COLD' = r.score.grade
+  const kind: ErrorKind | undefined = r.error?.kind
+  const via: 'http' | 'browser' | undefined = r.pages[0]?.via
+  const n: number = r.durationMs
+  const s: string | null | undefined = r.finalUrl
+  const g: Grade = scoreLead(r, { hotThreshold: 50 }).grade
+  const emails: string[] = extractContacts('<p>', { defaultRegion: 'US' }).emails
+  const names: string[] = detectTechnologies({ url: 'https://a.test', html: '', headers: { server: 'nginx' } }).map(
+    (t) => t.name,
+  )
+  void [grade, kind, via, n, s, g, emails, names]
+
+  // @ts-expect-error not a grade
+  const bad: Grade = 'LUKEWARM'
+  // @ts-expect-error not an error kind
+  const badKind: ErrorKind = 'oops'
+  // @ts-expect-error browser takes auto | always | never
+  const badOptions: AuditOptions = { browser: 'sometimes' }
+  // @ts-expect-error not a stage
+  const badStage: Stage = 'sleeping'
+  void [bad, badKind, badOptions, badStage]
+}
+void use
