@@ -24,6 +24,36 @@ pub enum Command {
     Audit(Box<AuditArgs>),
     /// Apply the database migrations (PostgreSQL or SQLite).
     Migrate(MigrateArgs),
+    /// Add audit jobs to the BullMQ queue, as the Node backend does.
+    Enqueue(EnqueueArgs),
+}
+
+/// `lead-audit enqueue`.
+#[derive(Debug, Args)]
+pub struct EnqueueArgs {
+    /// Websites to enqueue (scheme optional).
+    pub urls: Vec<String>,
+    /// A `.csv` or `.jsonl` file of leads, as for `audit`.
+    #[arg(long, short = 'i')]
+    pub input: Option<PathBuf>,
+    /// Redis URL (`redis://` or `rediss://`).
+    #[arg(long, env = "REDIS_URL", default_value = "redis://127.0.0.1:6379")]
+    pub redis_url: String,
+    /// The queue.
+    #[arg(long, env = "QUEUE_NAME", default_value = "leads")]
+    pub queue: String,
+    /// BullMQ key prefix (`{bull}` for Redis Cluster).
+    #[arg(long, env = "BULLMQ_PREFIX", default_value = "bull")]
+    pub prefix: String,
+    /// Attempts per job.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub attempts: u32,
+    /// BullMQ priority (1 is highest; 0: none).
+    #[arg(long, default_value_t = 0)]
+    pub priority: u32,
+    /// Ask workers to audit even leads audited within the freshness window.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `lead-audit migrate`.

@@ -22,6 +22,33 @@ async fn migrate(url: &str) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+async fn enqueue(args: args::EnqueueArgs) -> anyhow::Result<ExitCode> {
+    use anyhow::Context;
+    let mut leads = input::read_leads(&args.urls, args.input.as_deref())?;
+    for lead in &mut leads {
+        lead.force |= args.force;
+    }
+    let options = lead_audit_worker::EnqueueOptions {
+        attempts: args.attempts,
+        priority: args.priority,
+        ..Default::default()
+    };
+    let ids =
+        lead_audit_worker::enqueue(&args.redis_url, &args.prefix, &args.queue, &leads, &options)
+            .await
+            .with_context(|| format!("enqueueing on {}", redact(&args.redis_url)))?;
+    for id in &ids {
+        println!("{id}");
+    }
+    eprintln!(
+        "lead-audit: {} jobs added to {}:{}",
+        ids.len(),
+        args.prefix,
+        args.queue
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 /// A database URL with its password hidden, for messages.
 pub fn redact(url: &str) -> String {
     match url
@@ -60,6 +87,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Audit(a) => audit::run(*a).await,
             Command::Migrate(m) => migrate(&m.database).await,
+            Command::Enqueue(e) => enqueue(e).await,
         }
     });
     match result {
