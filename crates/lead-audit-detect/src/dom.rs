@@ -4,7 +4,7 @@
 
 use crate::group::Hit;
 use crate::pattern::Pattern;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use crate::prefilter::Literals;
 use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
 
@@ -34,7 +34,7 @@ pub(crate) struct DomRules {
     rules: Vec<Rule>,
     /// Pending literals per rule (`None` = always run) until `finish`.
     literals: Vec<Option<Vec<String>>>,
-    prefilter: Option<AhoCorasick>,
+    prefilter: Option<Literals>,
     owners: Vec<Vec<usize>>,
     always: Vec<usize>,
 }
@@ -132,12 +132,13 @@ impl DomRules {
     pub fn finish(&mut self) {
         let mut literals: Vec<String> = Vec::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
+        let mut ids: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         for (i, lits) in std::mem::take(&mut self.literals).into_iter().enumerate() {
             match lits {
                 None => self.always.push(i),
                 Some(lits) => {
                     for lit in lits {
-                        let id = literals.iter().position(|l| *l == lit).unwrap_or_else(|| {
+                        let id = *ids.entry(lit.clone()).or_insert_with(|| {
                             literals.push(lit);
                             owners.push(Vec::new());
                             owners.len() - 1
@@ -150,11 +151,8 @@ impl DomRules {
         if literals.is_empty() {
             return;
         }
-        match AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .build(&literals)
-        {
+        let literals: Vec<Vec<u8>> = literals.into_iter().map(String::into_bytes).collect();
+        match Literals::new(&literals) {
             Ok(ac) => {
                 self.prefilter = Some(ac);
                 self.owners = owners;
@@ -175,13 +173,10 @@ impl DomRules {
         for &i in &self.always {
             candidate[i] = true;
         }
-        if let Some(ac) = &self.prefilter {
-            let mut seen = vec![false; self.owners.len()];
-            for m in ac.find_overlapping_iter(html) {
-                let id = m.pattern().as_usize();
-                if !std::mem::replace(&mut seen[id], true) {
-                    self.owners[id].iter().for_each(|&r| candidate[r] = true);
-                }
+        if let Some(literals) = &self.prefilter {
+            let seen = literals.scan(html);
+            for (owners, _) in self.owners.iter().zip(seen).filter(|(_, s)| *s) {
+                owners.iter().for_each(|&r| candidate[r] = true);
             }
         }
         for (rule, _) in self.rules.iter().zip(&candidate).filter(|(_, c)| **c) {

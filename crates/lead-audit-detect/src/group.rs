@@ -4,7 +4,7 @@
 
 use crate::literal;
 use crate::pattern::Pattern;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use crate::prefilter::Literals;
 use regex::bytes::{RegexSet, RegexSetBuilder};
 use std::collections::HashMap;
 
@@ -35,7 +35,7 @@ pub(crate) struct Hit {
 #[derive(Debug, Default)]
 pub(crate) struct Group {
     entries: Vec<Entry>,
-    prefilter: Option<AhoCorasick>,
+    prefilter: Option<Literals>,
     /// Literal id → entries requiring it.
     owners: Vec<Vec<usize>>,
     /// Entries with no literal, matched by `set` (indices into `entries`).
@@ -78,11 +78,7 @@ impl Group {
             }
         }
         if !literals.is_empty() {
-            let built = AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::Standard)
-                .build(&literals);
-            match built {
+            match Literals::new(&literals) {
                 Ok(ac) => {
                     self.prefilter = Some(ac);
                     self.owners = owners;
@@ -125,15 +121,10 @@ impl Group {
             return;
         }
         let mut candidate = vec![false; self.entries.len()];
-        if let Some(ac) = &self.prefilter {
-            let mut seen = vec![false; self.owners.len()];
-            for m in ac.find_overlapping_iter(haystack) {
-                let id = m.pattern().as_usize();
-                if !std::mem::replace(&mut seen[id], true) {
-                    for &e in &self.owners[id] {
-                        candidate[e] = true;
-                    }
-                }
+        if let Some(literals) = &self.prefilter {
+            let seen = literals.scan(haystack);
+            for (owners, _) in self.owners.iter().zip(seen).filter(|(_, s)| *s) {
+                owners.iter().for_each(|&e| candidate[e] = true);
             }
         }
         if let Some(set) = &self.set {

@@ -12,6 +12,7 @@ mod engine;
 mod group;
 mod literal;
 mod pattern;
+mod prefilter;
 mod resolve;
 
 mod embedded {

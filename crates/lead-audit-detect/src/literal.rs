@@ -2,6 +2,16 @@
 //! feed the Aho-Corasick prefilter, so only patterns whose literal occurs are run.
 
 use regex_syntax::hir::{Hir, HirKind};
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+/// Literals found on nearly every page (`class="`, `<link`): a pattern is only worth
+/// prefiltering on one of them when it has nothing rarer.
+static COMMON: LazyLock<HashSet<Vec<u8>>> = LazyLock::new(|| {
+    let list: Vec<String> =
+        serde_json::from_str(include_str!("../data/common-literals.json")).unwrap_or_default();
+    list.into_iter().map(|l| l.into_bytes()).collect()
+});
 
 /// Shorter literals are too common in HTML to filter anything.
 const MIN_LITERAL: usize = 3;
@@ -33,10 +43,16 @@ fn walk(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     }
 }
 
-/// A set is as selective as its shortest member; fewer members break ties.
-fn score(set: &Vec<Vec<u8>>) -> (usize, std::cmp::Reverse<usize>) {
+/// A set is as selective as its most common, then its shortest member; fewer members
+/// break ties.
+fn score(set: &Vec<Vec<u8>>) -> (bool, usize, std::cmp::Reverse<usize>) {
+    let rare = set.iter().all(|l| !is_common(l));
     let shortest = set.iter().map(Vec::len).min().unwrap_or(0);
-    (shortest, std::cmp::Reverse(set.len()))
+    (rare, shortest, std::cmp::Reverse(set.len()))
+}
+
+fn is_common(literal: &[u8]) -> bool {
+    literal.len() < MIN_LITERAL || COMMON.contains(&literal.to_ascii_lowercase())
 }
 
 #[cfg(test)]
@@ -68,6 +84,10 @@ mod tests {
             Some(vec!["shopify".into(), "shopify-cdn".into()])
         );
         assert_eq!(lits(r"jquery(?:-([\d.]+))?\.js"), Some(vec!["jquery".into()]));
+        assert_eq!(
+            lits(r#"class="[^"]*\bMui[A-Z]+-root"#),
+            Some(vec!["-root".into()])
+        );
     }
 
     #[test]
