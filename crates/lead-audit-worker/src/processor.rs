@@ -39,8 +39,13 @@ static SEQUENCE: AtomicU64 = AtomicU64::new(0);
 
 impl TestProcessor {
     /// Runs the stand-in; the return value echoes the job data with this process's sequence
-    /// number and id.
+    /// number and id. A job whose data has `"fail": true` fails under every stand-in.
     pub async fn run(self, data: &Value, halfway: impl FnOnce()) -> Result<Value, JobError> {
+        if data.get("fail") == Some(&Value::Bool(true)) {
+            return Err(JobError::Retry(
+                "test processor: the job asks to fail".into(),
+            ));
+        }
         match self {
             Self::Noop => {}
             Self::Sleep(d) => {
