@@ -19,9 +19,16 @@ fn main() {
     code.push_str("pub(crate) const TECHNOLOGY_FILES: &[(&str, &str)] = &[\n");
     for file in &files {
         println!("cargo:rerun-if-changed={}", file.display());
-        let name = file.file_name().and_then(|n| n.to_str()).expect("UTF-8 file name");
-        writeln!(code, "    ({name:?}, include_str!({:?})),", file.display().to_string())
-            .expect("write to String");
+        let name = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("UTF-8 file name");
+        writeln!(
+            code,
+            "    ({name:?}, include_str!({:?})),",
+            file.display().to_string()
+        )
+        .expect("write to String");
     }
     code.push_str("];\n");
     let categories = dir.join("categories.json");
@@ -32,6 +39,7 @@ fn main() {
         categories.display().to_string()
     )
     .expect("write to String");
-    let out = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR set by cargo")).join("embedded.rs");
+    let out =
+        Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR set by cargo")).join("embedded.rs");
     std::fs::write(out, code).expect("write embedded.rs");
 }

@@ -41,7 +41,10 @@ fn page() -> String {
 </head><body class="home page woocommerce-no-js elementor-default elementor-kit-5">
 <header class="site-header"><nav><ul>"#);
     for i in 0..40 {
-        let _ = write!(html, r#"<li class="menu-item menu-item-{i}"><a href="/category/item-{i}/">Category {i}</a></li>"#);
+        let _ = write!(
+            html,
+            r#"<li class="menu-item menu-item-{i}"><a href="/category/item-{i}/">Category {i}</a></li>"#
+        );
     }
     html.push_str("</ul></nav></header><main>");
     let mut n = 0;
@@ -98,7 +101,10 @@ fn bench(c: &mut Criterion) {
     let headers = vec![
         ("server".to_owned(), "nginx/1.18.0".to_owned()),
         ("x-powered-by".to_owned(), "PHP/7.4.33".to_owned()),
-        ("content-type".to_owned(), "text/html; charset=UTF-8".to_owned()),
+        (
+            "content-type".to_owned(),
+            "text/html; charset=UTF-8".to_owned(),
+        ),
     ];
     let cookies = vec![("woocommerce_cart_hash".to_owned(), "abc".to_owned())];
     let doc = scraper::Html::parse_document(&html);
@@ -111,7 +117,10 @@ fn bench(c: &mut Criterion) {
         ..DetectInput::default()
     };
     let embedded = Detector::embedded();
-    assert!(embedded.detect(&input).iter().any(|t| t.name == "WooCommerce"));
+    assert!(embedded
+        .detect(&input)
+        .iter()
+        .any(|t| t.name == "WooCommerce"));
 
     let dir = tempfile::tempdir().expect("tempdir");
     synthetic_dataset(dir.path());
@@ -119,12 +128,19 @@ fn bench(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("detect");
     group.throughput(Throughput::Bytes(html.len() as u64));
-    group.bench_function("embedded_150kb", |b| b.iter(|| embedded.detect(black_box(&input))));
-    group.bench_function("embedded_plus_3000_150kb", |b| b.iter(|| full.detect(black_box(&input))));
+    group.bench_function("embedded_150kb", |b| {
+        b.iter(|| embedded.detect(black_box(&input)))
+    });
+    group.bench_function("embedded_plus_3000_150kb", |b| {
+        b.iter(|| full.detect(black_box(&input)))
+    });
     group.bench_function("parse_and_detect_150kb", |b| {
         b.iter(|| {
             let doc = scraper::Html::parse_document(black_box(&html));
-            embedded.detect(&DetectInput { doc: Some(&doc), ..input })
+            embedded.detect(&DetectInput {
+                doc: Some(&doc),
+                ..input
+            })
         })
     });
     group.finish();

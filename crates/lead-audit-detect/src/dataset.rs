@@ -90,7 +90,12 @@ fn named<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, Vec<String>
     Ok(map
         .unwrap_or_default()
         .into_iter()
-        .map(|(k, v)| (k, v.map_or_else(|| vec![String::new()], OneOrMany::into_vec)))
+        .map(|(k, v)| {
+            (
+                k,
+                v.map_or_else(|| vec![String::new()], OneOrMany::into_vec),
+            )
+        })
         .collect())
 }
 
@@ -160,7 +165,10 @@ impl Dataset {
             .find(|f| f.is_file());
         if let Some(file) = &categories {
             let text = read(file)?;
-            out.extend(Dataset::parse_categories(&file.display().to_string(), &text)?);
+            out.extend(Dataset::parse_categories(
+                &file.display().to_string(),
+                &text,
+            )?);
         }
         let mut files: Vec<PathBuf> = std::fs::read_dir(&tech_dir)
             .map_err(|source| io(&tech_dir, source))?
@@ -177,14 +185,20 @@ impl Dataset {
         }
         for file in files {
             let text = read(&file)?;
-            out.extend(Dataset::parse_technologies(&file.display().to_string(), &text)?);
+            out.extend(Dataset::parse_technologies(
+                &file.display().to_string(),
+                &text,
+            )?);
         }
         Ok(out)
     }
 
     fn add_technologies(&mut self, path: &str, value: Value) -> Result<(), Error> {
         let Value::Object(map) = value else {
-            return Err(parse_error(path, "expected an object keyed by technology name"));
+            return Err(parse_error(
+                path,
+                "expected an object keyed by technology name",
+            ));
         };
         for (name, tech) in map {
             let tech = RawTech::deserialize(tech)
@@ -213,7 +227,9 @@ fn is_bundle(map: &Map<String, Value>) -> bool {
         .iter()
         .any(|k| map.get(*k).is_some_and(Value::is_object))
         && map.values().all(Value::is_object)
-        && map.keys().all(|k| matches!(k.as_str(), "technologies" | "apps" | "categories"))
+        && map
+            .keys()
+            .all(|k| matches!(k.as_str(), "technologies" | "apps" | "categories"))
 }
 
 fn parse_json(path: &str, text: &str) -> Result<Value, Error> {

@@ -297,7 +297,10 @@ mod tests {
             selector_literals("link[href*='/wp-content/'], #wpadminbar"),
             Some(vec!["/wp-content/".into(), "wpadminbar".into()])
         );
-        assert_eq!(selector_literals("div.elementor-widget"), Some(vec!["elementor-widget".into()]));
+        assert_eq!(
+            selector_literals("div.elementor-widget"),
+            Some(vec!["elementor-widget".into()])
+        );
         assert_eq!(selector_literals("body, .foo-bar"), None);
         assert_eq!(selector_literals("div:not(.abcdef) > span"), None);
     }

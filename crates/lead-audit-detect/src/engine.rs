@@ -61,7 +61,9 @@ impl Engine {
         let mut next_id = 0usize;
         for (t, (name, raw)) in data.technologies.iter().enumerate() {
             e.techs.push(relations(name, raw, &index));
-            let mut add = |group: &mut dyn FnMut(usize, Pattern), raw: &str, skipped: &mut usize| {
+            let mut add = |group: &mut dyn FnMut(usize, Pattern),
+                           raw: &str,
+                           skipped: &mut usize| {
                 match Pattern::parse(raw) {
                     Ok(p) => {
                         group(next_id, p);
@@ -91,9 +93,17 @@ impl Engine {
                 (&raw.js, &mut e.js, false),
             ] {
                 for (key, patterns) in map {
-                    let key = if lower { key.to_ascii_lowercase() } else { key.clone() };
+                    let key = if lower {
+                        key.to_ascii_lowercase()
+                    } else {
+                        key.clone()
+                    };
                     for p in patterns {
-                        add(&mut |id, pat| groups.push(key.clone(), t, id, pat), p, &mut skipped);
+                        add(
+                            &mut |id, pat| groups.push(key.clone(), t, id, pat),
+                            p,
+                            &mut skipped,
+                        );
                     }
                 }
             }
@@ -175,7 +185,12 @@ fn relations(name: &str, raw: &RawTech, index: &HashMap<&str, usize>) -> TechInf
     let lookup = |what: &str, target: &str| {
         let found = index.get(target).copied();
         if found.is_none() {
-            tracing::debug!(technology = name, target, what, "unknown technology referenced");
+            tracing::debug!(
+                technology = name,
+                target,
+                what,
+                "unknown technology referenced"
+            );
         }
         found
     };
@@ -223,10 +238,13 @@ impl DocParts {
         if let Some(sel) = META.as_ref() {
             for m in doc.select(sel) {
                 let v = m.value();
-                if let (Some(name), Some(content)) =
-                    (v.attr("name").or_else(|| v.attr("property")), v.attr("content"))
-                {
-                    parts.meta.push((name.to_ascii_lowercase(), content.to_owned()));
+                if let (Some(name), Some(content)) = (
+                    v.attr("name").or_else(|| v.attr("property")),
+                    v.attr("content"),
+                ) {
+                    parts
+                        .meta
+                        .push((name.to_ascii_lowercase(), content.to_owned()));
                 }
             }
         }

@@ -178,13 +178,25 @@ mod tests {
     #[test]
     fn embedded_dataset_is_consistent() {
         let data = embedded_dataset();
-        assert!(data.technologies.len() >= 150, "{}", data.technologies.len());
+        assert!(
+            data.technologies.len() >= 150,
+            "{}",
+            data.technologies.len()
+        );
         for (name, tech) in &data.technologies {
             assert!(!tech.cats.is_empty(), "{name} has no category");
             for c in &tech.cats {
-                assert!(data.categories.contains_key(c), "{name}: unknown category {c}");
+                assert!(
+                    data.categories.contains_key(c),
+                    "{name}: unknown category {c}"
+                );
             }
-            for target in tech.implies.iter().chain(&tech.excludes).chain(&tech.requires) {
+            for target in tech
+                .implies
+                .iter()
+                .chain(&tech.excludes)
+                .chain(&tech.requires)
+            {
                 let target = target.split("\\;").next().unwrap_or_default();
                 assert!(
                     data.technologies.contains_key(target),

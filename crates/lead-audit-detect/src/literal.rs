@@ -31,7 +31,7 @@ fn walk(hir: &Hir) -> Option<Vec<Vec<u8>>> {
         HirKind::Literal(lit) => Some(vec![lit.0.to_vec()]),
         HirKind::Capture(cap) => walk(&cap.sub),
         HirKind::Repetition(rep) if rep.min >= 1 => walk(&rep.sub),
-        HirKind::Concat(items) => items.iter().filter_map(walk).max_by_key(score),
+        HirKind::Concat(items) => items.iter().filter_map(walk).max_by_key(|set| score(set)),
         HirKind::Alternation(items) => {
             let mut all = Vec::new();
             for item in items {
@@ -45,7 +45,7 @@ fn walk(hir: &Hir) -> Option<Vec<Vec<u8>>> {
 
 /// A set is as selective as its most common, then its shortest member; fewer members
 /// break ties.
-fn score(set: &Vec<Vec<u8>>) -> (bool, usize, std::cmp::Reverse<usize>) {
+fn score(set: &[Vec<u8>]) -> (bool, usize, std::cmp::Reverse<usize>) {
     let rare = set.iter().all(|l| !is_common(l));
     let shortest = set.iter().map(Vec::len).min().unwrap_or(0);
     (rare, shortest, std::cmp::Reverse(set.len()))
@@ -83,7 +83,10 @@ mod tests {
             lits(r"(?:Shopify|shopify-cdn)\.com"),
             Some(vec!["shopify".into(), "shopify-cdn".into()])
         );
-        assert_eq!(lits(r"jquery(?:-([\d.]+))?\.js"), Some(vec!["jquery".into()]));
+        assert_eq!(
+            lits(r"jquery(?:-([\d.]+))?\.js"),
+            Some(vec!["jquery".into()])
+        );
         assert_eq!(
             lits(r#"class="[^"]*\bMui[A-Z]+-root"#),
             Some(vec!["-root".into()])

@@ -42,7 +42,12 @@ impl Pattern {
             }
         }
         if regex_part.is_empty() {
-            return Ok(Pattern::with_source(String::new(), None, version, confidence));
+            return Ok(Pattern::with_source(
+                String::new(),
+                None,
+                version,
+                confidence,
+            ));
         }
         let translated = translate(regex_part)?;
         // ASCII-only semantics are much cheaper to match; fall back to Unicode for the few
@@ -55,12 +60,7 @@ impl Pattern {
                 .parse(&translated);
             if let Ok(hir) = parsed {
                 let source = format!("{flags}{translated}");
-                return Ok(Pattern::with_source(
-                    source,
-                    Some(hir),
-                    version,
-                    confidence,
-                ));
+                return Ok(Pattern::with_source(source, Some(hir), version, confidence));
             }
         }
         Err(Skip(format!("unparseable regex {translated:?}")))
@@ -226,28 +226,21 @@ pub(crate) fn translate(js: &str) -> Result<String, Skip> {
             }
             '[' if in_class => out.push_str("\\["),
             '[' => {
-                in_class = true;
-                out.push('[');
-                if chars.get(i + 1) == Some(&'^') {
-                    out.push('^');
-                    i += 1;
-                }
-                match chars.get(i + 1) {
-                    // `[]` matches nothing and `[^]` anything in JavaScript.
-                    Some(']') => {
-                        out.pop();
-                        if out.ends_with('[') {
-                            out.pop();
-                            out.push_str("(?s:.)");
-                        } else {
-                            return Err(Skip("empty class".into()));
-                        }
-                        in_class = false;
-                        i += 2;
-                        continue;
+                let negated = chars.get(i + 1) == Some(&'^');
+                let first = i + 1 + usize::from(negated);
+                // `[]` matches nothing and `[^]` anything in JavaScript.
+                if chars.get(first) == Some(&']') {
+                    if !negated {
+                        return Err(Skip("empty class".into()));
                     }
-                    _ => {}
+                    out.push_str("(?s:.)");
+                    i = first + 1;
+                    continue;
                 }
+                in_class = true;
+                out.push_str(if negated { "[^" } else { "[" });
+                i = first;
+                continue;
             }
             ']' if in_class => {
                 in_class = false;

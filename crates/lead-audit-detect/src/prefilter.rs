@@ -35,7 +35,11 @@ impl Literals {
             .collect();
         let prefixes = literals
             .iter()
-            .map(|l| (1..l.len()).filter_map(|n| ids.get(&l[..n]).copied()).collect())
+            .map(|l| {
+                (1..l.len())
+                    .filter_map(|n| ids.get(&l[..n]).copied())
+                    .collect()
+            })
             .collect();
         Ok(Literals { ac, prefixes })
     }
@@ -78,7 +82,10 @@ mod tests {
     #[test]
     fn finds_nested_and_overlapping_literals() {
         assert_eq!(
-            found(&["jquery", "jquery.min", "query", "abcd", "cdef", "zzz"], "x JQuery.min abcdef"),
+            found(
+                &["jquery", "jquery.min", "query", "abcd", "cdef", "zzz"],
+                "x JQuery.min abcdef"
+            ),
             [true, true, true, true, true, false]
         );
     }

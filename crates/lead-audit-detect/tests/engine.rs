@@ -56,7 +56,14 @@ fn every_pattern_kind_matches() {
         .header("set-cookie", "T_SESSION=42; Path=/")
         .js("TLib.version", "9.8");
     let techs = page.detect(&d);
-    for name in ["T Html", "T Scripts", "T Url", "T Header Exists", "T Cookie", "T Meta Array"] {
+    for name in [
+        "T Html",
+        "T Scripts",
+        "T Url",
+        "T Header Exists",
+        "T Cookie",
+        "T Meta Array",
+    ] {
         found(&techs, name);
     }
     found_version(&techs, "T ScriptSrc", "4.5.6");
@@ -85,7 +92,11 @@ fn versions_ternaries_and_confidence() {
     assert_eq!(found(&techs, "T Weak").confidence, 70);
     // The more specific version wins.
     found_version(&techs, "T Best", "6.4.2");
-    let techs = Page::new("https://a.example/", r#"<script src="/tedition.js"></script>"#).detect(&d);
+    let techs = Page::new(
+        "https://a.example/",
+        r#"<script src="/tedition.js"></script>"#,
+    )
+    .detect(&d);
     found_version(&techs, "T Edition", "Free");
     let techs = Page::new("https://a.example/", "<p>tweak-one</p>").detect(&d);
     assert_eq!(found(&techs, "T Weak").confidence, 30);
@@ -124,7 +135,11 @@ fn excludes_and_requires() {
       "T Any Cms Addon": {"cats": [900], "html": "tcmsaddon", "requiresCategory": 1}
     }"#,
     );
-    let techs = Page::new("https://a.example/", "<p>tshared-marker taddon tcmsaddon</p>").detect(&d);
+    let techs = Page::new(
+        "https://a.example/",
+        "<p>tshared-marker taddon tcmsaddon</p>",
+    )
+    .detect(&d);
     found(&techs, "T New");
     assert!(find(&techs, "T Old").is_none(), "excluded");
     assert!(find(&techs, "T Addon").is_none(), "requirement missing");
@@ -174,7 +189,11 @@ fn bad_regexes_are_skipped_not_fatal() {
     }"#,
     );
     assert_eq!(d.skipped_patterns(), 3);
-    let techs = Page::new("https://a.example/", "<p>tbackref-ok tlookahead tbraces{\"a\":{1}</p>").detect(&d);
+    let techs = Page::new(
+        "https://a.example/",
+        "<p>tbackref-ok tlookahead tbraces{\"a\":{1}</p>",
+    )
+    .detect(&d);
     found(&techs, "T Backref");
     found(&techs, "T Lookahead");
     found(&techs, "T Js Braces");
@@ -193,7 +212,10 @@ fn dataset_entries_override_embedded_and_add_to_them() {
         .header("server", "nginx/1.25.3")
         .detect(&d);
     found_version(&techs, "Nginx", "1.25.3");
-    assert_eq!(d.technology_count(), Detector::embedded().technology_count());
+    assert_eq!(
+        d.technology_count(),
+        Detector::embedded().technology_count()
+    );
 }
 
 #[test]
@@ -221,7 +243,10 @@ fn malformed_dataset_names_the_file() {
     let dir = tempfile::tempdir().expect("tempdir");
     write_dataset(
         dir.path(),
-        &[("a.json", r#"{"T Fine": {"cats": [1]}}"#), ("b.json", r#"{"T Broken": {"cats": [1], "#)],
+        &[
+            ("a.json", r#"{"T Fine": {"cats": [1]}}"#),
+            ("b.json", r#"{"T Broken": {"cats": [1], "#),
+        ],
     );
     match Detector::with_dataset(dir.path()) {
         Err(Error::Parse { path, message }) => {
@@ -231,7 +256,10 @@ fn malformed_dataset_names_the_file() {
         other => panic!("expected a parse error, got {other:?}"),
     }
     let dir = tempfile::tempdir().expect("tempdir");
-    write_dataset(dir.path(), &[("c.json", r#"{"T Typed": {"cats": "not a list"}}"#)]);
+    write_dataset(
+        dir.path(),
+        &[("c.json", r#"{"T Typed": {"cats": "not a list"}}"#)],
+    );
     match Detector::with_dataset(dir.path()) {
         Err(Error::Parse { path, message }) => {
             assert!(path.ends_with("c.json"), "{path}");
@@ -240,12 +268,17 @@ fn malformed_dataset_names_the_file() {
         other => panic!("expected a parse error, got {other:?}"),
     }
     let missing = dir.path().join("does-not-exist");
-    assert!(matches!(Detector::with_dataset(&missing), Err(Error::Io { .. })));
+    assert!(matches!(
+        Detector::with_dataset(&missing),
+        Err(Error::Io { .. })
+    ));
 }
 
 #[test]
 fn cookies_passed_by_the_caller_win_over_set_cookie() {
-    let d = detector(r#"{"T Cookie Only": {"cats": [900], "cookies": {"tc": "^v([\\d]+)$\\;version:\\1"}}}"#);
+    let d = detector(
+        r#"{"T Cookie Only": {"cats": [900], "cookies": {"tc": "^v([\\d]+)$\\;version:\\1"}}}"#,
+    );
     let cookies = vec![("tc".to_owned(), "v7".to_owned())];
     let headers = vec![("set-cookie".to_owned(), "tc=v1".to_owned())];
     let techs = d.detect(&lead_audit_detect::DetectInput {

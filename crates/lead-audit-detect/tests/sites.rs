@@ -17,7 +17,10 @@ fn wordpress_woocommerce_elementor() {
         .header("server", "Apache/2.4.29 (Ubuntu)")
         .header("x-powered-by", "PHP/7.4.33")
         .header("set-cookie", "PHPSESSID=abc123; path=/; HttpOnly")
-        .header("link", "<https://riverside-bakery.example/wp-json/>; rel=\"https://api.w.org/\"");
+        .header(
+            "link",
+            "<https://riverside-bakery.example/wp-json/>; rel=\"https://api.w.org/\"",
+        );
     let techs = page.detect(Detector::embedded());
     found_version(&techs, "WordPress", "6.4.2");
     found_version(&techs, "WooCommerce", "8.4.0");
@@ -49,7 +52,10 @@ fn shopify_store() {
         .header("server", "cloudflare")
         .header("cf-ray", "8a1b2c3d4e5f6789-AMS")
         .header("x-shopid", "61234567890")
-        .header("set-cookie", "_shopify_y=abc; path=/; expires=Wed, 01 Jan 2025 00:00:00 GMT");
+        .header(
+            "set-cookie",
+            "_shopify_y=abc; path=/; expires=Wed, 01 Jan 2025 00:00:00 GMT",
+        );
     let techs = Detector::embedded().detect(&lead_audit_detect::DetectInput {
         url: page.url,
         headers: &page.headers,
@@ -96,7 +102,14 @@ fn nextjs_site() {
         .header("x-vercel-id", "fra1::abcde-1700000000000-0123456789ab")
         .header("strict-transport-security", "max-age=63072000");
     let techs = page.detect(Detector::embedded());
-    for name in ["Next.js", "React", "Node.js", "Vercel", "HSTS", "Tailwind CSS"] {
+    for name in [
+        "Next.js",
+        "React",
+        "Node.js",
+        "Vercel",
+        "HSTS",
+        "Tailwind CSS",
+    ] {
         found(&techs, name);
     }
     let next = found(&techs, "Next.js");
