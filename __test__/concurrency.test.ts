@@ -4,7 +4,7 @@ import { afterAll, expect, test } from 'bun:test'
 import { bakeryRoutes, local, native, serve } from './helpers'
 
 const site = serve(bakeryRoutes)
-afterAll(() => site.server.stop(true))
+afterAll(() => void site.server.stop(true))
 
 test('50 concurrent auditLead calls all resolve with their own lead', async () => {
   const results = await Promise.all(
@@ -13,7 +13,7 @@ test('50 concurrent auditLead calls all resolve with their own lead', async () =
   results.forEach((r, i) => {
     expect(r.leadId).toBe(`lead-${i}`)
     expect(r.reachable).toBe(true)
-    expect(r.emails).toContain('hello@harborbakery.test')
+    expect(r.emails).toContain('hello@harborbakery.com')
     expect(r.phones).toEqual(['+15035550142'])
   })
 })

@@ -9,7 +9,7 @@ function bigPage(): string {
   const row = (i: number) =>
     `<div class="item"><h3>Product ${i}</h3><p>Hand-made oak shelf, 80 cm, finished with natural oil. <a href="/p/${i}">Details</a></p></div>\n`
   const parts = ['<!doctype html><html><head><title>Catalogue</title></head><body>']
-  parts.push('<a href="mailto:sales@bigcatalogue.test">sales@bigcatalogue.test</a>')
+  parts.push('<a href="mailto:sales@bigcatalogue.com">sales@bigcatalogue.com</a>')
   let size = 0
   for (let i = 0; size < 5_000_000; i++) {
     const r = row(i)
@@ -24,7 +24,7 @@ const body = bigPage()
 const site = serve({
   '/': () => new Response(body, { headers: { 'content-type': 'text/html' } }),
 })
-afterAll(() => site.server.stop(true))
+afterAll(() => void site.server.stop(true))
 
 test('a timer keeps ticking while a 5 MB page is audited', async () => {
   expect(body.length).toBeGreaterThan(4_900_000)
@@ -44,7 +44,7 @@ test('a timer keeps ticking while a 5 MB page is audited', async () => {
   console.log(`5 MB audit: ${duration.toFixed(0)} ms, ${ticks} timer ticks, largest timer delay ${maxGap.toFixed(1)} ms`)
   expect(r.reachable).toBe(true)
   expect(r.pages[0].bytes).toBe(body.length)
-  expect(r.emails).toContain('sales@bigcatalogue.test')
+  expect(r.emails).toContain('sales@bigcatalogue.com')
   expect(ticks).toBeGreaterThan(3)
   expect(maxGap).toBeLessThan(duration / 2)
-})
+}, 180_000)

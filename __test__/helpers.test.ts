@@ -6,14 +6,14 @@ import { native } from './helpers'
 describe('extractContacts', () => {
   test('emails, phones and socials of one document', () => {
     const html = `<html><body>
-      <a href="mailto:Info@Example-Plumbing.test?subject=Hi">Mail us</a>
+      <a href="mailto:Info@Example-Plumbing.com?subject=Hi">Mail us</a>
       <p>Office: <a href="tel:+1-415-555-0132">415 555 0132</a></p>
       <a href="https://www.linkedin.com/company/example-plumbing/">LinkedIn</a>
       <a href="https://www.facebook.com/sharer/sharer.php?u=x">Share</a>
       <img src="/logo@2x.png" alt="">
     </body></html>`
-    const c = native.extractContacts(html, { url: 'https://example-plumbing.test/' })
-    expect(c.emails).toEqual(['info@example-plumbing.test'])
+    const c = native.extractContacts(html, { url: 'https://example-plumbing.com/' })
+    expect(c.emails).toEqual(['info@example-plumbing.com'])
     expect(c.phones).toEqual(['+14155550132'])
     expect(Object.keys(c.socials)).toEqual(['linkedin'])
   })
@@ -54,15 +54,15 @@ describe('detectTechnologies', () => {
 
 describe('scoreLead', () => {
   const base = {
-    url: 'http://bakery.test/',
+    url: 'http://bakery.com/',
     leadId: null,
-    finalUrl: 'http://bakery.test/',
+    finalUrl: 'http://bakery.com/',
     reachable: true,
     httpStatus: 200,
     error: null,
     renderedWithBrowser: false,
-    pages: [{ url: 'http://bakery.test/', status: 200, bytes: 2000, elapsedMs: 12, via: 'http' }],
-    emails: ['hello@bakery.test'],
+    pages: [{ url: 'http://bakery.com/', status: 200, bytes: 2000, elapsedMs: 12, via: 'http' }],
+    emails: ['hello@bakery.com'],
     phones: ['+15035550142'],
     socials: { facebook: 'https://www.facebook.com/bakery' },
     technologies: [],

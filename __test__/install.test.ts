@@ -20,10 +20,10 @@ function run(cmd: string[], cwd: string) {
 const consumer = `
 import { auditLead, extractContacts } from '@app/lead-audit-native'
 const r = await auditLead({ website: 'http://not a url' })
-const c = extractContacts('<a href="mailto:owner@consumer-shop.test">x</a>')
+const c = extractContacts('<a href="mailto:owner@consumer-shop.com">x</a>')
 console.log(JSON.stringify({ kind: r.error.kind, grade: r.score.grade, emails: c.emails }))
 `
-const expected = { kind: 'invalid_url', grade: 'COLD', emails: ['owner@consumer-shop.test'] }
+const expected = { kind: 'invalid_url', grade: 'COLD', emails: ['owner@consumer-shop.com'] }
 
 function project(name: string): string {
   const dir = join(work, name)

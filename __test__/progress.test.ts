@@ -4,7 +4,7 @@ import { afterAll, expect, test } from 'bun:test'
 import { bakeryRoutes, local, native, serve } from './helpers'
 
 const site = serve(bakeryRoutes)
-afterAll(() => site.server.stop(true))
+afterAll(() => void site.server.stop(true))
 
 test('stages arrive in pipeline order, all before the result', async () => {
   const stages: string[] = []

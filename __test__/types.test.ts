@@ -21,4 +21,4 @@ test('index.d.ts types the API strictly', () => {
   const out = tsc.stdout.toString() + tsc.stderr.toString()
   expect(out).toBe('')
   expect(tsc.exitCode).toBe(0)
-})
+}, 120_000)

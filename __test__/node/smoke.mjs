@@ -15,7 +15,7 @@ before(async () => {
   server = createServer((req, res) => {
     if (req.url === '/') {
       res.writeHead(200, { 'content-type': 'text/html' })
-      res.end('<title>Node Joinery</title><a href="mailto:shop@nodejoinery.test">mail</a> <a href="tel:+442071234567">call</a>')
+      res.end('<title>Node Joinery</title><a href="mailto:shop@nodejoinery.com">mail</a> <a href="tel:+442071234567">call</a>')
     } else {
       res.writeHead(404).end()
     }
@@ -39,7 +39,7 @@ test('auditLead audits a local site with progress', async () => {
   const r = await auditLead({ leadId: 'n1', website: url }, { ...local, onProgress: (s) => stages.push(s) })
   assert.equal(r.reachable, true)
   assert.equal(r.leadId, 'n1')
-  assert.deepEqual(r.emails, ['shop@nodejoinery.test'])
+  assert.deepEqual(r.emails, ['shop@nodejoinery.com'])
   assert.deepEqual(r.phones, ['+442071234567'])
   assert.equal(stages.at(-1), 'done')
   assert.ok(['HOT', 'WARM', 'COLD'].includes(r.score.grade))
@@ -57,7 +57,7 @@ test('bad arguments reject or throw with codes', async () => {
 })
 
 test('helpers work on inline HTML', () => {
-  assert.deepEqual(extractContacts('<a href="mailto:a@b-shop.test">x</a>').emails, ['a@b-shop.test'])
+  assert.deepEqual(extractContacts('<a href="mailto:a@b-shop.com">x</a>').emails, ['a@b-shop.com'])
   const techs = detectTechnologies({ url: 'https://x.test/', html: '<meta name="generator" content="WordPress 6.1">' })
   assert.ok(techs.some((t) => t.name === 'WordPress'))
 })

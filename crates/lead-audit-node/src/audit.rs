@@ -9,7 +9,7 @@ use std::panic::AssertUnwindSafe;
 use futures::FutureExt;
 use lead_audit_core::{AuditContext, CancellationToken, Lead};
 use napi::bindgen_prelude::{
-    Function, FunctionRef, JsObjectValue, Object, ObjectRef, PromiseRaw, Unknown,
+    FnArgs, Function, FunctionRef, JsObjectValue, Object, ObjectRef, PromiseRaw, Unknown,
 };
 use napi::{Env, ValueType};
 use napi_derive::napi;
@@ -57,8 +57,14 @@ fn start<'env>(
 
     let (signal, on_progress) = match &raw {
         Some(obj) => (
-            Some(obj.get_named_property::<Unknown>("signal").map_err(internal)?),
-            Some(obj.get_named_property::<Unknown>("onProgress").map_err(internal)?),
+            Some(
+                obj.get_named_property::<Unknown>("signal")
+                    .map_err(internal)?,
+            ),
+            Some(
+                obj.get_named_property::<Unknown>("onProgress")
+                    .map_err(internal)?,
+            ),
         ),
         None => (None, None),
     };
@@ -128,9 +134,8 @@ impl AbortListener {
         token: &CancellationToken,
     ) -> ApiResult<Option<Self>> {
         let Some(value) = value else { return Ok(None) };
-        let not_signal = |got: &str| {
-            ApiError::options(format!("signal must be an AbortSignal, got {got}"))
-        };
+        let not_signal =
+            |got: &str| ApiError::options(format!("signal must be an AbortSignal, got {got}"));
         match value.get_type() {
             Ok(ValueType::Undefined | ValueType::Null) => return Ok(None),
             Ok(ValueType::Object) => {}
@@ -140,7 +145,9 @@ impl AbortListener {
         // SAFETY: the value is an object (checked above).
         let signal: Object<'_> = unsafe { value.cast() }.map_err(internal)?;
         let aborted: Unknown = signal.get_named_property("aborted").map_err(internal)?;
-        let add: Unknown = signal.get_named_property("addEventListener").map_err(internal)?;
+        let add: Unknown = signal
+            .get_named_property("addEventListener")
+            .map_err(internal)?;
         if aborted.get_type().ok() != Some(ValueType::Boolean)
             || add.get_type().ok() != Some(ValueType::Function)
         {
@@ -158,9 +165,10 @@ impl AbortListener {
             })
             .map_err(internal)?;
         // SAFETY: checked to be a function above.
-        let add: Function<'_, (&str, Function<'_, (), ()>), ()> =
+        let add: Function<'_, FnArgs<(&str, Function<'_, (), ()>)>, ()> =
             unsafe { add.cast() }.map_err(internal)?;
-        add.apply(signal, ("abort", listener)).map_err(internal)?;
+        add.apply(signal, FnArgs::from(("abort", listener)))
+            .map_err(internal)?;
         Ok(Some(Self {
             signal: signal.create_ref().map_err(internal)?,
             listener: listener.create_ref().map_err(internal)?,
@@ -172,9 +180,9 @@ impl AbortListener {
         let removed = (|| -> napi::Result<()> {
             let signal = self.signal.get_value(env)?;
             let listener = self.listener.borrow_back(env)?;
-            let remove: Function<'_, (&str, Function<'_, (), ()>), ()> =
+            let remove: Function<'_, FnArgs<(&str, Function<'_, (), ()>)>, ()> =
                 signal.get_named_property("removeEventListener")?;
-            remove.apply(signal, ("abort", listener))
+            remove.apply(signal, FnArgs::from(("abort", listener)))
         })();
         if let Err(e) = removed {
             tracing::debug!(error = %e, "removing the abort listener");

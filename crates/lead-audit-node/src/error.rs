@@ -4,8 +4,8 @@
 //! `auditLead` settles on the JS thread, where the same error is built as a JS object and
 //! handed to the promise as its rejection.
 
-use napi::JsValue;
 use napi::bindgen_prelude::Unknown;
+use napi::JsValue;
 use napi::{Env, JsError};
 
 /// The stable codes a caller can branch on.

@@ -2,8 +2,8 @@
 //! `data`. Extra fields of a job are ignored; known fields of the wrong type are refused.
 
 use lead_audit_core::Lead;
-use napi::JsValue;
 use napi::bindgen_prelude::{JsObjectValue, Object, Unknown};
+use napi::JsValue;
 use napi::ValueType;
 use napi_derive::napi;
 
@@ -135,7 +135,9 @@ fn id(obj: &Object<'_>, names: &[&str]) -> ApiResult<Option<String>> {
                             n.to_string()
                         }))
                     } else {
-                        Err(ApiError::arg(format!("lead.{name} must be a finite number, got {n}")))
+                        Err(ApiError::arg(format!(
+                            "lead.{name} must be a finite number, got {n}"
+                        )))
                     }
                 }
                 _ => Err(ApiError::arg(format!(

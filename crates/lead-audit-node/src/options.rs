@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use lead_audit_core::{options::DEFAULT_USER_AGENT, AuditOptions as CoreOptions, ScoreConfig};
-use napi::JsValue;
 use napi::bindgen_prelude::{FromNapiValue, Object, TypeName, Unknown, ValidateNapiValue};
+use napi::JsValue;
 use napi::{sys, ValueType};
 use napi_derive::napi;
 
@@ -201,8 +201,8 @@ pub fn read_object<'env, T: FromNapiValue>(
         )));
     }
     // SAFETY: as above.
-    let parsed: T = unsafe { value.cast() }
-        .map_err(|e| ApiError::options(format!("{what}: {}", e.reason)))?;
+    let parsed: T =
+        unsafe { value.cast() }.map_err(|e| ApiError::options(format!("{what}: {}", e.reason)))?;
     Ok(Some((parsed, obj)))
 }
 
@@ -269,7 +269,9 @@ pub fn to_core(opts: &AuditOptions) -> ApiResult<CoreOptions> {
         None => DEFAULT_USER_AGENT.to_owned(),
         Some("") => return Err(ApiError::options("userAgent must not be empty")),
         Some(ua) if ua.chars().any(char::is_control) => {
-            return Err(ApiError::options("userAgent must not contain control characters"))
+            return Err(ApiError::options(
+                "userAgent must not contain control characters",
+            ))
         }
         Some(ua) => ua.to_owned(),
     };
@@ -321,9 +323,12 @@ pub fn read_extract_options(value: Option<&Unknown<'_>>) -> ApiResult<Extract> {
         None => (None, None, None),
     };
     let url = match url {
-        None => url::Url::parse("http://localhost/").map_err(|e| ApiError::internal(e.to_string()))?,
-        Some(u) => url::Url::parse(&u)
-            .map_err(|e| ApiError::options(format!("options.url {u:?} is not an absolute URL: {e}")))?,
+        None => {
+            url::Url::parse("http://localhost/").map_err(|e| ApiError::internal(e.to_string()))?
+        }
+        Some(u) => url::Url::parse(&u).map_err(|e| {
+            ApiError::options(format!("options.url {u:?} is not an absolute URL: {e}"))
+        })?,
     };
     let region_opt = match lead_region {
         Some(r) => Some(region("region", Some(&r), "US")?),
@@ -339,12 +344,33 @@ pub fn read_extract_options(value: Option<&Unknown<'_>>) -> ApiResult<Extract> {
 /// Reads the `scoreLead` options.
 pub fn read_score_options(value: Option<&Unknown<'_>>) -> ApiResult<ScoreConfig> {
     const KEYS: &[&str] = &[
-        "hotThreshold", "warmThreshold", "noHttps", "noHttpsRedirect", "certificateProblem",
-        "notMobileReady", "staleCopyright", "slowResponse", "heavyPage", "mixedContent",
-        "outdatedLibraries", "eolSoftware", "diyBuilder", "missingTitle", "missingDescription",
-        "noAnalytics", "seoGaps", "seoGapsMin", "youngDomain", "youngDomainDays",
-        "oldDomainOutdatedSite", "oldDomainDays", "emailOwnDomain", "emailOther", "phone",
-        "socials", "contactForm",
+        "hotThreshold",
+        "warmThreshold",
+        "noHttps",
+        "noHttpsRedirect",
+        "certificateProblem",
+        "notMobileReady",
+        "staleCopyright",
+        "slowResponse",
+        "heavyPage",
+        "mixedContent",
+        "outdatedLibraries",
+        "eolSoftware",
+        "diyBuilder",
+        "missingTitle",
+        "missingDescription",
+        "noAnalytics",
+        "seoGaps",
+        "seoGapsMin",
+        "youngDomain",
+        "youngDomainDays",
+        "oldDomainOutdatedSite",
+        "oldDomainDays",
+        "emailOwnDomain",
+        "emailOther",
+        "phone",
+        "socials",
+        "contactForm",
     ];
     match read_object::<ScoreOptions>("options", value, KEYS)? {
         None => Ok(ScoreConfig::default()),

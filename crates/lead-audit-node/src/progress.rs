@@ -83,7 +83,9 @@ impl Progress {
         let wake = Arc::new(wake);
         let q = queue.clone();
         let report: ProgressFn = Arc::new(move |stage| {
-            q.lock().unwrap_or_else(PoisonError::into_inner).push_back(stage);
+            q.lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push_back(stage);
             // A closing environment refuses the call: nothing is left to tell.
             let _ = wake.call((), ThreadsafeFunctionCallMode::NonBlocking);
         });
@@ -101,7 +103,10 @@ impl Progress {
 fn drain(env: &Env, queue: &Queue, user: &UserFn) {
     let Ok(f) = user.borrow_back(env) else { return };
     loop {
-        let next = queue.lock().unwrap_or_else(PoisonError::into_inner).pop_front();
+        let next = queue
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop_front();
         let Some(stage) = next else { break };
         let _ = f.call(stage.into());
     }
