@@ -1,12 +1,12 @@
 //! `dom` fingerprints: CSS selectors with optional text / attribute patterns. A selector
 //! is only run when a literal it needs (id, class, attribute name or value) occurs in the
-//! raw HTML, found by one Aho-Corasick scan.
+//! raw HTML, found by the same scan that prefilters the `html` patterns.
 
 use crate::group::Hit;
 use crate::pattern::Pattern;
-use crate::prefilter::Literals;
 use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
+use std::collections::HashMap;
 
 /// Rule ids live above the ids of regex patterns.
 const ID_BASE: usize = usize::MAX / 2;
@@ -34,7 +34,6 @@ pub(crate) struct DomRules {
     rules: Vec<Rule>,
     /// Pending literals per rule (`None` = always run) until `finish`.
     literals: Vec<Option<Vec<String>>>,
-    prefilter: Option<Literals>,
     owners: Vec<Vec<usize>>,
     always: Vec<usize>,
 }
@@ -128,64 +127,54 @@ impl DomRules {
         }
     }
 
-    /// Builds the literal prefilter.
-    pub fn finish(&mut self) {
-        let mut literals: Vec<String> = Vec::new();
-        let mut owners: Vec<Vec<usize>> = Vec::new();
-        let mut ids: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    /// Indexes the rules by literal and returns the literals, for the caller to scan the
+    /// HTML for (together with its own), then pass to `run`.
+    pub fn take_literals(&mut self) -> Vec<Vec<u8>> {
+        let mut literals: Vec<Vec<u8>> = Vec::new();
+        let mut ids: HashMap<String, usize> = HashMap::new();
         for (i, lits) in std::mem::take(&mut self.literals).into_iter().enumerate() {
             match lits {
                 None => self.always.push(i),
                 Some(lits) => {
                     for lit in lits {
                         let id = *ids.entry(lit.clone()).or_insert_with(|| {
-                            literals.push(lit);
-                            owners.push(Vec::new());
-                            owners.len() - 1
+                            literals.push(lit.into_bytes());
+                            self.owners.push(Vec::new());
+                            self.owners.len() - 1
                         });
-                        owners[id].push(i);
+                        self.owners[id].push(i);
                     }
                 }
             }
         }
-        if literals.is_empty() {
-            return;
-        }
-        let literals: Vec<Vec<u8>> = literals.into_iter().map(String::into_bytes).collect();
-        match Literals::new(&literals) {
-            Ok(ac) => {
-                self.prefilter = Some(ac);
-                self.owners = owners;
-            }
-            Err(e) => {
-                tracing::debug!(error = %e, "dom prefilter not built");
-                self.always.extend(owners.into_iter().flatten());
-            }
-        }
+        literals
     }
 
-    /// Runs the rules whose literals occur in `html` against `doc`.
-    pub fn run(&self, html: &[u8], doc: &Html, hits: &mut Vec<Hit>) {
+    /// Runs the rules whose literals occur (`seen`, in `take_literals` order; `None`: all
+    /// rules) against `doc`.
+    pub fn run(&self, seen: Option<&[bool]>, doc: &Html, hits: &mut Vec<Hit>) {
         if self.rules.is_empty() {
             return;
         }
-        let mut candidate = vec![false; self.rules.len()];
+        let mut candidate = vec![seen.is_none(); self.rules.len()];
         for &i in &self.always {
             candidate[i] = true;
         }
-        if let Some(literals) = &self.prefilter {
-            let seen = literals.scan(html);
-            for (owners, _) in self.owners.iter().zip(seen).filter(|(_, s)| *s) {
-                owners.iter().for_each(|&r| candidate[r] = true);
-            }
+        for (owners, _) in self
+            .owners
+            .iter()
+            .zip(seen.unwrap_or_default())
+            .filter(|(_, s)| **s)
+        {
+            owners.iter().for_each(|&r| candidate[r] = true);
         }
         for (rule, _) in self.rules.iter().zip(&candidate).filter(|(_, c)| **c) {
             if let Some(version) = doc.select(&rule.selector).find_map(|el| rule.test(el)) {
                 hits.push(Hit {
                     tech: rule.tech,
                     id: rule.id,
-                    version,
                     confidence: rule.confidence,
+                    version,
                 });
             }
         }

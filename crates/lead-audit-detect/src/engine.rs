@@ -112,13 +112,13 @@ impl Engine {
             }
             e.skipped += skipped;
         }
-        for g in [&mut e.html, &mut e.url, &mut e.script_src, &mut e.scripts] {
+        e.html.finish_sharing(e.dom.take_literals());
+        for g in [&mut e.url, &mut e.script_src, &mut e.scripts] {
             g.finish();
         }
         for g in [&mut e.headers, &mut e.cookies, &mut e.meta, &mut e.js] {
             g.finish();
         }
-        e.dom.finish();
         e
     }
 
@@ -127,7 +127,7 @@ impl Engine {
         let mut hits = Vec::new();
         self.url.run(input.url.as_bytes(), &mut hits);
         let html = cap(input.html.as_bytes(), HTML_CAP);
-        self.html.run(html, &mut hits);
+        let dom_seen = self.html.run_sharing(html, &mut hits);
         for (name, value) in input.headers {
             self.headers.run(&lower(name), value.as_bytes(), &mut hits);
         }
@@ -168,7 +168,7 @@ impl Engine {
             self.js.run(path, value.as_bytes(), &mut hits);
         }
         if let Some(doc) = input.doc {
-            self.dom.run(html, doc, &mut hits);
+            self.dom.run(dom_seen.as_deref(), doc, &mut hits);
         }
         hits
     }

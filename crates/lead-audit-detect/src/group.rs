@@ -43,6 +43,8 @@ pub(crate) struct Group {
     set: Option<RegexSet>,
     /// Entries that match any input (empty pattern) or could not join the set.
     always: Vec<usize>,
+    /// Literal ids of another matcher's literals scanned along (the `dom` selectors').
+    shared: Vec<usize>,
 }
 
 impl Group {
@@ -53,6 +55,12 @@ impl Group {
 
     /// Builds the prefilter and the set.
     pub fn finish(&mut self) {
+        self.finish_sharing(Vec::new());
+    }
+
+    /// Builds the prefilter and the set; `extra` literals are scanned in the same pass
+    /// and reported by `run_sharing`, so one scan of the HTML serves two matchers.
+    pub fn finish_sharing(&mut self, extra: Vec<Vec<u8>>) {
         let mut literal_ids: HashMap<Vec<u8>, usize> = HashMap::new();
         let mut literals: Vec<Vec<u8>> = Vec::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
@@ -77,6 +85,14 @@ impl Group {
                 None => self.unfiltered.push(i),
             }
         }
+        for lit in extra {
+            let id = *literal_ids.entry(lit.clone()).or_insert_with(|| {
+                literals.push(lit);
+                owners.push(Vec::new());
+                owners.len() - 1
+            });
+            self.shared.push(id);
+        }
         if !literals.is_empty() {
             match Literals::new(&literals) {
                 Ok(ac) => {
@@ -85,6 +101,7 @@ impl Group {
                 }
                 Err(e) => {
                     tracing::debug!(error = %e, "prefilter not built; patterns run unfiltered");
+                    self.shared.clear();
                     self.unfiltered.extend(owners.into_iter().flatten());
                     self.unfiltered.sort_unstable();
                     self.unfiltered.dedup();
@@ -117,12 +134,21 @@ impl Group {
 
     /// Matches every pattern of the group against `haystack`, appending hits.
     pub fn run(&self, haystack: &[u8], hits: &mut Vec<Hit>) {
-        if self.entries.is_empty() {
-            return;
+        if !self.entries.is_empty() {
+            self.run_sharing(haystack, hits);
         }
+    }
+
+    /// As `run`; also returns, in `finish_sharing` order, which extra literals occur
+    /// (`None`: no prefilter, treat them all as present).
+    pub fn run_sharing(&self, haystack: &[u8], hits: &mut Vec<Hit>) -> Option<Vec<bool>> {
         let mut candidate = vec![false; self.entries.len()];
+        let mut shared = None;
         if let Some(literals) = &self.prefilter {
             let seen = literals.scan(haystack);
+            if !self.shared.is_empty() {
+                shared = Some(self.shared.iter().map(|&id| seen[id]).collect());
+            }
             for (owners, _) in self.owners.iter().zip(seen).filter(|(_, s)| *s) {
                 owners.iter().for_each(|&e| candidate[e] = true);
             }
@@ -148,6 +174,7 @@ impl Group {
                 });
             }
         }
+        shared
     }
 }
 
