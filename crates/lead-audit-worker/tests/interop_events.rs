@@ -3,10 +3,15 @@
 
 mod common;
 
-use std::net::SocketAddr;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
+use axum::extract::State;
 use axum::response::Html;
-use axum::routing::get;
+use axum::routing::{get, post};
+use axum::Json;
 use common::{queue_name, NodeScript, WorkerProc, REDIS_URL};
 use serde_json::Value;
 
@@ -15,9 +20,15 @@ const PAGE: &str = r#"<!doctype html><html lang="en"><head><title>Fixture Co</ti
 <body><h1>Fixture Co</h1><p>Write to <a href="mailto:hello@fixture-bakery.com">hello@fixture-bakery.com</a>
 or call <a href="tel:+14155550132">(415) 555-0132</a>.</p></body></html>"#;
 
-/// Serves the fixture page on 127.0.0.1 from a thread of its own.
-fn fixture_server() -> SocketAddr {
+/// Results the fixture backend received.
+type Received = Arc<Mutex<Vec<Value>>>;
+
+/// Serves the fixture page, and a backend endpoint that keeps what is POSTed, on 127.0.0.1
+/// from a thread of its own.
+fn fixture_server() -> (SocketAddr, Received) {
+    let received = Received::default();
     let (tx, rx) = std::sync::mpsc::channel();
+    let state = received.clone();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -28,11 +39,39 @@ fn fixture_server() -> SocketAddr {
                 .await
                 .expect("bind");
             tx.send(listener.local_addr().expect("addr")).expect("send");
-            let app = axum::Router::new().route("/", get(|| async { Html(PAGE) }));
+            let app = axum::Router::new()
+                .route("/", get(|| async { Html(PAGE) }))
+                .route(
+                    "/api/lead-audits",
+                    post(
+                        |State(r): State<Received>, Json(v): Json<Value>| async move {
+                            r.lock().expect("not poisoned").push(v);
+                        },
+                    ),
+                )
+                .with_state(state);
             axum::serve(listener, app).await.expect("serve");
         });
     });
-    rx.recv().expect("fixture address")
+    (rx.recv().expect("fixture address"), received)
+}
+
+/// `GET path` on `addr`: the response body.
+fn http_get(addr: SocketAddr, path: &str) -> String {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").expect("write");
+    let mut out = String::new();
+    stream.read_to_string(&mut out).expect("read");
+    out.split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default()
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
 }
 
 /// The returnvalue as JSON, whether Node parsed it or not.
@@ -44,13 +83,16 @@ fn json(v: &Value) -> Value {
 }
 
 fn events(version: &str) {
-    let addr = fixture_server();
+    let (addr, received) = fixture_server();
     let queue = queue_name("events");
+    let metrics: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().expect("addr");
     let _worker = WorkerProc::start(
         &queue,
         &[
             ("LEAD_AUDIT_ALLOW_PRIVATE_NETWORKS", "1"),
             ("WORKER_CONCURRENCY", "2"),
+            ("METRICS_ADDR", &metrics.to_string()),
+            ("BACKEND_URL", &format!("http://{addr}")),
         ],
     );
     let website = format!("http://{addr}/");
@@ -107,6 +149,27 @@ fn events(version: &str) {
         "{orphan}"
     );
     assert_eq!(of(orphan_id, "failed").len(), 1, "{done}");
+
+    // The backend receives the result, off the job's path.
+    let end = Instant::now() + Duration::from_secs(15);
+    while received.lock().expect("not poisoned").is_empty() && Instant::now() < end {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let posted = received.lock().expect("not poisoned").clone();
+    assert_eq!(posted.len(), 1, "{posted:?}");
+    assert_eq!(posted[0]["leadId"], "lead-1");
+
+    assert_eq!(http_get(metrics, "/healthz").trim(), "ok");
+    let text = http_get(metrics, "/metrics");
+    for line in [
+        "lead_audit_worker_jobs_completed_total 1",
+        "lead_audit_worker_jobs_failed_total 1",
+        "lead_audit_worker_pages_fetched_total{via=\"http\"} 1",
+        "lead_audit_worker_backend_posts_total{outcome=\"delivered\"} 1",
+        "lead_audit_worker_jobs_in_flight 0",
+    ] {
+        assert!(text.contains(line), "{line} missing:\n{text}");
+    }
 }
 
 #[test]
