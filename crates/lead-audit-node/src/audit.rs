@@ -118,6 +118,9 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
     format!("the audit failed unexpectedly: {what}")
 }
 
+/// `addEventListener` / `removeEventListener` called with `("abort", listener)`.
+type ListenerMethod<'env> = Function<'env, FnArgs<(&'static str, Function<'env, (), ()>)>, ()>;
+
 /// An `abort` listener on the caller's signal, removed when the call settles so a signal
 /// shared by many calls does not collect listeners.
 struct AbortListener {
@@ -165,8 +168,7 @@ impl AbortListener {
             })
             .map_err(internal)?;
         // SAFETY: checked to be a function above.
-        let add: Function<'_, FnArgs<(&str, Function<'_, (), ()>)>, ()> =
-            unsafe { add.cast() }.map_err(internal)?;
+        let add: ListenerMethod<'_> = unsafe { add.cast() }.map_err(internal)?;
         add.apply(signal, FnArgs::from(("abort", listener)))
             .map_err(internal)?;
         Ok(Some(Self {
@@ -180,8 +182,7 @@ impl AbortListener {
         let removed = (|| -> napi::Result<()> {
             let signal = self.signal.get_value(env)?;
             let listener = self.listener.borrow_back(env)?;
-            let remove: Function<'_, FnArgs<(&str, Function<'_, (), ()>)>, ()> =
-                signal.get_named_property("removeEventListener")?;
+            let remove: ListenerMethod<'_> = signal.get_named_property("removeEventListener")?;
             remove.apply(signal, FnArgs::from(("abort", listener)))
         })();
         if let Err(e) = removed {

@@ -80,11 +80,7 @@ impl ApiError {
 
     /// The error as a JS `Error` object whose `code` is the stable code.
     pub fn to_js<'env>(&self, env: &Env) -> Unknown<'env> {
-        JsError::from(napi::Error::new(
-            self.code.as_str().to_owned(),
-            self.message.clone(),
-        ))
-        .into_unknown(*env)
+        JsError::from(napi::Error::new(self.code.as_str(), self.message.clone())).into_unknown(*env)
     }
 
     /// The error wrapped so that a promise settled with it rejects with the JS object of

@@ -9,11 +9,11 @@
 // was checked first is an `unsafe` cast in napi-rs; each such cast says why it holds.
 #![allow(unsafe_code)]
 
-mod audit;
-mod auditors;
-mod error;
-mod helpers;
-mod lead;
-mod options;
-mod progress;
-mod result;
+pub mod audit;
+pub mod auditors;
+pub mod error;
+pub mod helpers;
+pub mod lead;
+pub mod options;
+pub mod progress;
+pub mod result;

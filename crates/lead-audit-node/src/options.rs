@@ -109,6 +109,12 @@ macro_rules! score_options {
         }
 
         impl ScoreOptions {
+            /// No overrides.
+            #[cfg(test)]
+            fn default_empty() -> Self {
+                Self { $($field: None,)* }
+            }
+
             /// `base` with every given field replaced.
             fn apply(&self, mut base: ScoreConfig) -> ScoreConfig {
                 $(if let Some(v) = self.$field { base.$field = v; })*
@@ -375,5 +381,102 @@ pub fn read_score_options(value: Option<&Unknown<'_>>) -> ApiResult<ScoreConfig>
     match read_object::<ScoreOptions>("options", value, KEYS)? {
         None => Ok(ScoreConfig::default()),
         Some((o, _)) => o.to_config(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts() -> AuditOptions {
+        default_audit_options()
+    }
+
+    #[test]
+    fn defaults_are_the_cli_defaults() {
+        let core = to_core(&opts()).expect("defaults are valid");
+        let cli = CoreOptions::default();
+        assert_eq!(core.max_pages, cli.max_pages);
+        assert_eq!(core.timeout, cli.timeout);
+        assert_eq!(core.default_region, "US");
+        assert!(!core.allow_private_networks);
+        assert!(core.domain_lookup);
+    }
+
+    #[test]
+    fn values_are_converted() {
+        let core = to_core(&AuditOptions {
+            timeout: Some(2.5),
+            max_pages: Some(0.0),
+            browser: Some(BrowserMode::Never),
+            default_region: Some("de".into()),
+            allow_private_networks: Some(true),
+            domain_lookup: Some(false),
+            ..opts()
+        })
+        .expect("valid");
+        assert_eq!(core.timeout, Duration::from_millis(2500));
+        assert_eq!(core.max_pages, 0);
+        assert_eq!(core.browser, lead_audit_core::BrowserMode::Never);
+        assert_eq!(core.default_region, "DE");
+        assert!(core.allow_private_networks && !core.domain_lookup);
+    }
+
+    #[test]
+    fn bad_values_name_the_option() {
+        let cases = [
+            AuditOptions {
+                timeout: Some(0.0),
+                ..opts()
+            },
+            AuditOptions {
+                timeout: Some(f64::NAN),
+                ..opts()
+            },
+            AuditOptions {
+                max_pages: Some(-1.0),
+                ..opts()
+            },
+            AuditOptions {
+                max_pages: Some(1.5),
+                ..opts()
+            },
+            AuditOptions {
+                default_region: Some("Atlantis".into()),
+                ..opts()
+            },
+            AuditOptions {
+                user_agent: Some(" ".into()),
+                ..opts()
+            },
+        ];
+        let names = [
+            "timeout",
+            "timeout",
+            "maxPages",
+            "maxPages",
+            "defaultRegion",
+            "userAgent",
+        ];
+        for (case, name) in cases.iter().zip(names) {
+            let e = to_core(case).expect_err(name);
+            assert_eq!(e.code, crate::error::Code::InvalidOptions);
+            assert!(
+                e.message.contains(name),
+                "{} does not name {name}",
+                e.message
+            );
+        }
+    }
+
+    #[test]
+    fn score_overrides_keep_the_other_defaults() {
+        let mut s = ScoreOptions::default_empty();
+        s.hot_threshold = Some(80);
+        let c = s.to_config().expect("valid");
+        assert_eq!(c.hot_threshold, 80);
+        assert_eq!(c.warm_threshold, ScoreConfig::default().warm_threshold);
+        s.warm_threshold = Some(90);
+        assert!(s.to_config().is_err());
     }
 }
