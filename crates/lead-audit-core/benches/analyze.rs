@@ -86,6 +86,34 @@ fn bench(c: &mut Criterion) {
             })
         })
     });
+    group.bench_function("parse_only_150kb", |b| {
+        b.iter(|| scraper::Html::parse_document(&html))
+    });
+    let doc = scraper::Html::parse_document(&html);
+    let opts = ExtractOptions {
+        lead_region: None,
+        default_region: "US",
+    };
+    group.bench_function("extract_only_150kb", |b| {
+        b.iter(|| lead_audit_core::extract::extract_contacts(&doc, &url, &opts))
+    });
+    group.bench_function("detect_with_dom_150kb", |b| {
+        b.iter(|| {
+            detector.detect(&lead_audit_core::DetectInput {
+                url: url.as_str(),
+                headers: &headers,
+                html: &html,
+                doc: Some(&doc),
+                ..Default::default()
+            })
+        })
+    });
+    group.bench_function("facts_only_150kb", |b| {
+        b.iter(|| lead_audit_core::audit::page_facts(&doc, &url))
+    });
+    group.bench_function("links_only_150kb", |b| {
+        b.iter(|| lead_audit_core::crawl::collect_links(&doc, &url))
+    });
     group.finish();
 }
 
