@@ -123,13 +123,13 @@ pub struct AuditFlags {
     #[arg(long, default_value_t = 5, env = "LEAD_AUDIT_MAX_PAGES", value_parser = clap::value_parser!(u16).range(0..=100))]
     pub max_pages: u16,
     /// Browser fallback: auto renders only pages that need JavaScript.
-    #[arg(long, default_value = "auto", env = "LEAD_AUDIT_BROWSER", value_parser = parse_browser)]
+    #[arg(long, default_value = "auto", env = "LEAD_AUDIT_BROWSER", value_parser = <BrowserMode as std::str::FromStr>::from_str)]
     pub browser: BrowserMode,
     /// Seconds one lead may take in all.
-    #[arg(long, default_value_t = 30.0, env = "LEAD_AUDIT_TIMEOUT", value_parser = parse_secs)]
+    #[arg(long, default_value_t = 30.0, env = "LEAD_AUDIT_TIMEOUT", value_parser = lead_audit_core::options::parse_seconds)]
     pub timeout: f64,
     /// Seconds one HTTP request may take.
-    #[arg(long, default_value_t = 10.0, env = "LEAD_AUDIT_REQUEST_TIMEOUT", value_parser = parse_secs)]
+    #[arg(long, default_value_t = 10.0, env = "LEAD_AUDIT_REQUEST_TIMEOUT", value_parser = lead_audit_core::options::parse_seconds)]
     pub request_timeout: f64,
     /// Region for national phone numbers when neither lead nor page says (ISO 3166 alpha-2).
     #[arg(long, default_value = "US", env = "LEAD_AUDIT_DEFAULT_REGION")]
@@ -197,20 +197,6 @@ impl AuditFlags {
         }
         Some(lead_audit_browser::BrowserPool::new(config))
     }
-}
-
-fn parse_browser(s: &str) -> Result<BrowserMode, String> {
-    s.parse()
-}
-
-fn parse_secs(s: &str) -> Result<f64, String> {
-    let v: f64 = s
-        .parse()
-        .map_err(|_| format!("{s:?} is not a number of seconds"))?;
-    if !(v > 0.0 && v <= 86_400.0) {
-        return Err(format!("{s} must be between 0 and 86400 seconds"));
-    }
-    Ok(v)
 }
 
 fn parse_resolve(s: &str) -> Result<(String, SocketAddr), String> {

@@ -15,7 +15,7 @@ use lead_audit_store::{LeadStore, Store, StoreError, StoreOptions};
 use crate::args::AuditArgs;
 use crate::input::read_leads;
 use crate::output::Sink;
-use crate::redact;
+use lead_audit_core::options::redact_url as redact;
 
 /// Exit code after Ctrl-C, as shells expect (128 + SIGINT).
 const INTERRUPTED: u8 = 130;

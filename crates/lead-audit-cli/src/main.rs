@@ -5,6 +5,8 @@ mod audit;
 mod input;
 mod output;
 
+use lead_audit_core::options::redact_url as redact;
+
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -47,20 +49,6 @@ async fn enqueue(args: args::EnqueueArgs) -> anyhow::Result<ExitCode> {
         args.queue
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// A database URL with its password hidden, for messages.
-pub fn redact(url: &str) -> String {
-    match url
-        .split_once("://")
-        .and_then(|(scheme, rest)| Some((scheme, rest.split_once('@')?)))
-    {
-        Some((scheme, (userinfo, host))) => {
-            let user = userinfo.split(':').next().unwrap_or_default();
-            format!("{scheme}://{user}:***@{host}")
-        }
-        None => url.to_owned(),
-    }
 }
 
 fn main() -> ExitCode {

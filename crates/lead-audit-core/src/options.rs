@@ -136,3 +136,56 @@ impl AuditOptions {
         self.score.validate().map_err(crate::Error::InvalidOptions)
     }
 }
+
+/// Parses a number of seconds given on a command line or in the environment (`30`, `2.5`),
+/// between 0 (exclusive) and one day.
+pub fn parse_seconds(text: &str) -> Result<f64, String> {
+    let v: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    if !(v > 0.0 && v <= 86_400.0) {
+        return Err(format!("{text} must be between 0 and 86400 seconds"));
+    }
+    Ok(v)
+}
+
+/// A connection URL with its password replaced by `***`, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seconds_are_bounded() {
+        assert_eq!(parse_seconds("2.5"), Ok(2.5));
+        assert!(parse_seconds("0").is_err());
+        assert!(parse_seconds("soon").is_err());
+        assert!(parse_seconds("90000").is_err());
+    }
+
+    #[test]
+    fn passwords_never_show() {
+        assert_eq!(
+            redact_url("postgres://app:s3cret@db:5432/leads"),
+            "postgres://app:***@db:5432/leads"
+        );
+        assert_eq!(
+            redact_url("redis://:pw@cache:6379/0"),
+            "redis://:***@cache:6379/0"
+        );
+        assert_eq!(
+            redact_url("sqlite://lead-audit.db"),
+            "sqlite://lead-audit.db"
+        );
+    }
+}

@@ -149,16 +149,16 @@ pub struct Config {
     #[arg(long, default_value_t = 5, env = "LEAD_AUDIT_MAX_PAGES", value_parser = clap::value_parser!(u16).range(0..=100), help_heading = "Audit")]
     pub max_pages: u16,
     /// Browser fallback: `auto` renders only pages that need JavaScript.
-    #[arg(long, default_value = "auto", env = "LEAD_AUDIT_BROWSER", value_parser = parse_browser, help_heading = "Audit")]
+    #[arg(long, default_value = "auto", env = "LEAD_AUDIT_BROWSER", value_parser = <BrowserMode as std::str::FromStr>::from_str, help_heading = "Audit")]
     pub browser: BrowserMode,
     /// Chromium binary for the browser fallback (else found on PATH).
     #[arg(long, env = "CHROME_PATH", help_heading = "Audit")]
     pub chrome_path: Option<PathBuf>,
     /// Seconds one lead may take in all.
-    #[arg(long, default_value_t = 30.0, env = "LEAD_AUDIT_TIMEOUT", value_parser = parse_secs, help_heading = "Audit")]
+    #[arg(long, default_value_t = 30.0, env = "LEAD_AUDIT_TIMEOUT", value_parser = lead_audit_core::options::parse_seconds, help_heading = "Audit")]
     pub timeout: f64,
     /// Seconds one HTTP request may take.
-    #[arg(long, default_value_t = 10.0, env = "LEAD_AUDIT_REQUEST_TIMEOUT", value_parser = parse_secs, help_heading = "Audit")]
+    #[arg(long, default_value_t = 10.0, env = "LEAD_AUDIT_REQUEST_TIMEOUT", value_parser = lead_audit_core::options::parse_seconds, help_heading = "Audit")]
     pub request_timeout: f64,
     /// Region for national phone numbers when neither lead nor page says (ISO 3166 alpha-2).
     #[arg(
@@ -217,7 +217,7 @@ impl Config {
             if !matches!(scheme, Some("redis" | "rediss")) {
                 return Err(format!(
                     "REDIS_URL must start with redis:// or rediss://, got {:?}",
-                    redact(url)
+                    lead_audit_core::options::redact_url(url)
                 ));
             }
         }
@@ -266,7 +266,7 @@ impl Config {
     /// Where Redis is, without credentials, for messages.
     pub fn redis_display(&self) -> String {
         match &self.redis_url {
-            Some(url) => redact(url),
+            Some(url) => lead_audit_core::options::redact_url(url),
             None => format!("{}:{}/{}", self.redis_host, self.redis_port, self.redis_db),
         }
     }
@@ -287,31 +287,6 @@ impl Config {
             ..AuditOptions::default()
         })
     }
-}
-
-/// Hides the password of a URL.
-fn redact(url: &str) -> String {
-    match Url::parse(url) {
-        Ok(mut u) if u.password().is_some() => {
-            let _ = u.set_password(Some("***"));
-            u.to_string()
-        }
-        _ => url.to_owned(),
-    }
-}
-
-fn parse_browser(s: &str) -> Result<BrowserMode, String> {
-    s.parse()
-}
-
-fn parse_secs(s: &str) -> Result<f64, String> {
-    let v: f64 = s
-        .parse()
-        .map_err(|_| format!("{s:?} is not a number of seconds"))?;
-    if !(v > 0.0 && v <= 86_400.0) {
-        return Err(format!("{s} must be between 0 and 86400 seconds"));
-    }
-    Ok(v)
 }
 
 #[cfg(test)]
