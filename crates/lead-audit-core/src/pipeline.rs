@@ -41,6 +41,8 @@ struct Inner {
     js_paths: Vec<String>,
 }
 
+/// The embedded set is a process-wide static; a loaded dataset is shared by clones.
+#[derive(Clone)]
 enum DetectorRef {
     Embedded(&'static Detector),
     Loaded(Arc<Detector>),
@@ -473,28 +475,10 @@ impl Inner {
         let headers = page.headers.clone();
         let region = region.map(str::to_owned);
         let default_region = self.options.default_region.clone();
-        let detector: &'static Detector = match &self.detector {
-            DetectorRef::Embedded(d) => d,
-            DetectorRef::Loaded(d) => {
-                let d = d.clone();
-                return tokio::task::spawn_blocking(move || {
-                    analyze_owned(
-                        &d,
-                        &url,
-                        &html,
-                        &headers,
-                        &js,
-                        region.as_deref(),
-                        &default_region,
-                    )
-                })
-                .await
-                .unwrap_or_default();
-            }
-        };
+        let detector = self.detector.clone();
         tokio::task::spawn_blocking(move || {
             analyze_owned(
-                detector,
+                detector.get(),
                 &url,
                 &html,
                 &headers,
