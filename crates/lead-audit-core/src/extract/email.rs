@@ -145,22 +145,32 @@ fn is_placeholder_domain(domain: &str) -> bool {
     d.placeholder_domain_labels.iter().any(|l| first == l)
 }
 
-/// Every address in one text node, plain or obfuscated.
+/// Every address in one line of text, plain or obfuscated with brackets (`[at]`, `(dot)`).
 pub(crate) fn scan_text(text: &str, out: &mut Vec<String>) {
     if text.contains('@') {
         scan_plain(text, out);
     }
     if OBFUSCATION_HINT.is_match(text) {
-        let deobfuscated = OBFUSCATED_AT.replace_all(text, "@");
-        if let std::borrow::Cow::Owned(s) = &deobfuscated {
-            let s = OBFUSCATED_DOT.replace_all(s, ".");
+        if let std::borrow::Cow::Owned(s) = OBFUSCATED_AT.replace_all(text, "@") {
+            let s = OBFUSCATED_DOT.replace_all(&s, ".");
             scan_plain(&s, out);
-        } else if let Some(c) = BARE_AT.captures(text.trim()) {
-            let domain = OBFUSCATED_DOT.replace_all(&c[2], ".");
-            let domain: String = domain.chars().filter(|c| !c.is_whitespace()).collect();
-            if let Some(e) = normalize(&format!("{}@{}", &c[1], domain)) {
-                out.push(e);
-            }
+        }
+    }
+}
+
+/// `name at domain dot com` when it is the whole of one text node: a bare `at` anywhere
+/// else is an English word.
+pub(crate) fn scan_bare(node: &str, out: &mut Vec<String>) {
+    let node = node.trim();
+    // `a at b.cc` is the shortest address; a node of a long sentence is not one.
+    if !(8..=160).contains(&node.len()) || !OBFUSCATION_HINT.is_match(node) {
+        return;
+    }
+    if let Some(c) = BARE_AT.captures(node) {
+        let domain = OBFUSCATED_DOT.replace_all(&c[2], ".");
+        let domain: String = domain.chars().filter(|c| !c.is_whitespace()).collect();
+        if let Some(e) = normalize(&format!("{}@{}", &c[1], domain)) {
+            out.push(e);
         }
     }
 }
@@ -256,6 +266,7 @@ mod tests {
     fn scan(t: &str) -> Vec<String> {
         let mut v = Vec::new();
         scan_text(t, &mut v);
+        scan_bare(t, &mut v);
         v
     }
 

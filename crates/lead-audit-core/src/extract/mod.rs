@@ -2,12 +2,15 @@
 //!
 //! One walk over the parsed document visits every element and visible text node once:
 //! links (`mailto:`, `tel:`, Cloudflare's email protection, social profiles), attributes
-//! (`data-cfemail`, microdata `content`), JSON-LD blocks, and text nodes, each scanned on its
-//! own so words of neighbouring elements are never glued together. Phones wait until the
-//! walk is over, when every region hint of the page is known.
+//! (`data-cfemail`, microdata `content`), JSON-LD blocks, and visible text. Text is scanned
+//! a line at a time: inline elements (`span`, `strong`, `a`…) join their neighbours, block
+//! elements end the line, so two cells or paragraphs are never glued together. Phones wait
+//! until the walk is over, when every region hint of the page is known.
 
+mod cue;
 mod email;
 mod jsonld;
+mod line;
 mod phone;
 mod region;
 mod social;
@@ -18,6 +21,7 @@ use scraper::node::Element;
 use scraper::{Html, Node};
 use url::Url;
 
+use line::Line;
 use phone::Pending;
 use region::PageRegions;
 
@@ -136,6 +140,7 @@ pub fn extract_contacts(doc: &Html, page_url: &Url, opts: &ExtractOptions<'_>) -
     let mut phone_hints = Vec::new();
     let mut recent_hint = false;
     let mut tail = String::with_capacity(TAIL_CHARS * 4);
+    let mut line = Line::default();
 
     // Pre-order walk by sibling links: hidden subtrees are skipped, not visited.
     let mut node = doc.tree.root();
@@ -144,6 +149,9 @@ pub fn extract_contacts(doc: &Html, page_url: &Url, opts: &ExtractOptions<'_>) -
         match node.value() {
             Node::Element(el) => {
                 let name = el.name();
+                if !line::is_inline(name) {
+                    finish_line(&mut line, &mut c, &mut tail);
+                }
                 if HIDDEN.contains(&name) {
                     descend = false;
                     if name == "script" && is_json_ld(el) {
@@ -160,12 +168,11 @@ pub fn extract_contacts(doc: &Html, page_url: &Url, opts: &ExtractOptions<'_>) -
             }
             Node::Text(t) => {
                 let text: &str = t;
-                if !text.trim().is_empty() {
-                    email::scan_text(text, &mut c.emails);
-                    let cue = recent_hint || !phone_hints.is_empty();
-                    phone::scan_text(text, &tail, cue, &mut c.phones);
+                let blank = text.trim().is_empty();
+                line.push(text, !blank && (recent_hint || !phone_hints.is_empty()));
+                if !blank {
                     recent_hint = false;
-                    keep_tail(&mut tail, text);
+                    email::scan_bare(text, &mut c.emails);
                 }
             }
             _ => {}
@@ -177,8 +184,14 @@ pub fn extract_contacts(doc: &Html, page_url: &Url, opts: &ExtractOptions<'_>) -
             }
         }
         loop {
+            // `node` and everything under it has been visited.
             if phone_hints.last() == Some(&node.id()) {
                 phone_hints.pop();
+            }
+            if let Node::Element(el) = node.value() {
+                if !line::is_inline(el.name()) {
+                    finish_line(&mut line, &mut c, &mut tail);
+                }
             }
             if let Some(next) = node.next_sibling() {
                 node = next;
@@ -190,6 +203,7 @@ pub fn extract_contacts(doc: &Html, page_url: &Url, opts: &ExtractOptions<'_>) -
             }
         }
     }
+    finish_line(&mut line, &mut c, &mut tail);
 
     let regions = region::candidates(opts.lead_region, &c.regions, page_url, opts.default_region);
     let mut emails = c.emails;
@@ -202,6 +216,15 @@ pub fn extract_contacts(doc: &Html, page_url: &Url, opts: &ExtractOptions<'_>) -
         phones: phone::resolve(&c.phones, &regions),
         socials: c.socials,
     }
+}
+
+/// Scans a finished line of visible text for emails and phones.
+fn finish_line(line: &mut Line<'_>, c: &mut Collector, tail: &mut String) {
+    line.finish(|text, cued| {
+        email::scan_text(text, &mut c.emails);
+        phone::scan_text(text, tail, cued, &mut c.phones);
+        keep_tail(tail, text);
+    });
 }
 
 fn is_json_ld(el: &Element) -> bool {

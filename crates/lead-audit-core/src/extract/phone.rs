@@ -5,6 +5,8 @@
 //! text candidate must look like a phone number *and* either be international (`+…`), sit
 //! next to a cue (`Tel.`, `Phone:`, a phone icon) or be written in a national phone format.
 
+use std::collections::HashSet;
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use percent_encoding::percent_decode_str;
@@ -12,17 +14,19 @@ use phonenumber::country::Id;
 use phonenumber::Mode;
 use regex::Regex;
 
+use super::cue::{self, Cue};
+
 /// Where a candidate came from: links and structured data are trusted to be phones.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Source {
     /// `tel:` href or JSON-LD / microdata `telephone`.
     Declared,
-    /// Visible text.
-    Text,
+    /// Visible text, `cued` when a phone word or element marks it.
+    Text { cued: bool },
 }
 
 /// A number waiting for the page's region to be known.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Pending {
     /// Digits with `+` and separators as written, `(0)` and `00` prefixes normalised.
     pub number: String,
@@ -35,14 +39,6 @@ pub(crate) struct Pending {
 static CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:\+|\(\+?)?\d[\d \t\u{a0}\-./()\u{2010}\u{2011}\u{2013}]{4,28}\d").unwrap()
 });
-/// The nearest word before a candidate decides: a phone cue or a reason to skip it.
-#[allow(clippy::unwrap_used)]
-static CUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)(?:[☎☏✆📞📱]|\b(?:(tel(?:efon|ephone|efono|éfono)?|t[ée]l[ée]phone|t[ée]l|phone|ph|fon|call(?:\s+us)?|mobile?|mob|mobil|handy|cell|hotline|whatsapp|portable|fixe|ruf(?:nummer)?|anrufen|numéro|nummer|line|t|p|m)|(fax|telefax|f|sku|art|artikel\w*|order|bestell\w*|id|invoice|rechnung\w*|iban|bic|swift|ust\w*|vat|steuer\w*|tax|hrb|hra|isbn|kunden\w*|customer|item|model|ref|plz|zip|postcode|gtin|ean|mpn|reg\w*|amtsgericht|handelsregister|siret|siren|rcs|tva|date|datum|preis|price|prix|abn|acn|ein|account|konto|blz))\b)",
-    )
-    .unwrap()
-});
 #[allow(clippy::unwrap_used)]
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|\D)(?:\d{1,2}[./\-]\d{1,2}[./\-](?:19|20)\d{2}|(?:19|20)\d{2}[./\-]\d{1,2}[./\-]\d{1,2})(?:\D|$)").unwrap()
@@ -51,10 +47,12 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
 static YEAR_RANGE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:19|20)\d{2}\s*[\-/\u{2013}]\s*(?:19|20)\d{2}$").unwrap());
 /// National formats written the way people write phone numbers: `(415) 555-0132`,
-/// `415-555-0132`, `030 1234567`, `0171/1234567`, `01 23 45 67 89`.
+/// `415-555-0132`, `1 (866) 555-0143`, `1-800-555-0143`, `030 1234567`, `0171/1234567`,
+/// `01 23 45 67 89`, Australia's `1300 654 321`. Each is only valid in its own numbering
+/// plan, which validation against the page's region checks.
 #[allow(clippy::unwrap_used)]
 static NATIONAL_SHAPE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:\(\d{2,5}\)[ \-.]?\d[\d \-.]*\d|1?[ \-.]?\d{3}[\-. ]\d{3}[\-. ]\d{4}|0\d{1,4}(?:[ \-./]{1,3}\d{1,8}){1,5})$").unwrap()
+    Regex::new(r"^(?:\(\d{2,5}\)[ \-.]?\d[\d \-.]*\d|1?[ \-.]?\d{3}[\-. ]\d{3}[\-. ]\d{4}|1[ \-.]?\(\d{3}\)[ \-.]?\d{3}[\-. ]\d{4}|1[38]00[ \-]\d{3}[ \-]?\d{3}|0\d{1,4}(?:[ \-./]{1,3}\d{1,8}){1,5})$").unwrap()
 });
 /// Separators worth splitting a run of two numbers on (`030 123 / 0171 456`).
 #[allow(clippy::unwrap_used)]
@@ -63,9 +61,15 @@ static SPLIT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s+[/|]\s+|\s{2,}"
 /// How many characters before a candidate may hold its cue.
 const CUE_WINDOW: usize = 28;
 
-/// Phone candidates of one text node. `tail` is the visible text just before the node,
-/// `element_cue` says an enclosing or preceding element marks a phone (icon, `itemprop`).
-pub(crate) fn scan_text(text: &str, tail: &str, element_cue: bool, out: &mut Vec<Pending>) {
+/// Phone candidates of one line of text. `tail` is the visible text just before the line,
+/// `element_cues` the byte ranges an enclosing or preceding element marks as a phone (an
+/// icon, `itemprop=telephone`).
+pub(crate) fn scan_text(
+    text: &str,
+    tail: &str,
+    element_cues: &[Range<usize>],
+    out: &mut Vec<Pending>,
+) {
     if text.bytes().filter(u8::is_ascii_digit).count() < 7 {
         return;
     }
@@ -94,57 +98,67 @@ pub(crate) fn scan_text(text: &str, tail: &str, element_cue: bool, out: &mut Vec
         if after_rest.starts_with(['€', '$', '£', '%']) || starts_with_ci(after_rest, "eur") {
             continue;
         }
-        let prefix = &text[..m.start()];
-        let cue = cue_before(prefix, tail);
-        if cue == Some(false) {
-            continue;
-        }
-        let cued = cue == Some(true) || element_cue;
         let s = m.as_str();
         let digits = s.bytes().filter(u8::is_ascii_digit).count();
         if digits > 15 {
-            for part in SPLIT.split(s) {
-                consider(part, cued, out);
+            let mut at = m.start();
+            for sep in SPLIT.find_iter(s) {
+                candidate(text, at..m.start() + sep.start(), tail, element_cues, out);
+                at = m.start() + sep.end();
             }
+            candidate(text, at..m.end(), tail, element_cues, out);
         } else {
-            consider(s, cued, out);
+            candidate(text, m.range(), tail, element_cues, out);
         }
     }
+}
+
+/// Weighs the label and element cues of one candidate at `range` of `text`.
+fn candidate(
+    text: &str,
+    range: Range<usize>,
+    tail: &str,
+    element_cues: &[Range<usize>],
+    out: &mut Vec<Pending>,
+) {
+    let label = cue_before(&text[..range.start], tail);
+    // An element cue (icon, `itemprop`) nearer than the last label overrides it.
+    let element = element_cues.iter().any(|r| {
+        r.start < range.end
+            && range.start < r.end
+            && label.is_none_or(|(_, end)| end.is_none_or(|e| r.start >= e))
+    });
+    let cued = match label {
+        _ if element => true,
+        Some((Cue::NotPhone, _)) => return,
+        Some((Cue::Phone, _)) => true,
+        None => false,
+    };
+    consider(&text[range], cued, out);
 }
 
 fn starts_with_ci(s: &str, p: &str) -> bool {
     s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p))
 }
 
-/// `Some(true)` for a phone cue, `Some(false)` for a reason to skip, `None` for neither.
-fn cue_before(prefix: &str, tail: &str) -> Option<bool> {
-    let window = last_chars(prefix, CUE_WINDOW);
-    if let Some(c) = last_cue(window) {
-        return Some(c);
+/// The label before a candidate and where it ends: in its own line, or (end `None`) at the
+/// end of the previous line when nothing but punctuation separates them.
+fn cue_before(prefix: &str, tail: &str) -> Option<(Cue, Option<usize>)> {
+    if let Some((c, end)) = cue::last_cue(prefix, window_start(prefix, CUE_WINDOW)) {
+        return Some((c, Some(end)));
     }
-    // Only look into the previous node when nothing but punctuation separates us from it.
     if prefix.chars().all(|c| !c.is_alphanumeric()) {
-        return last_cue(last_chars(tail, CUE_WINDOW));
+        return cue::last_cue(tail, window_start(tail, CUE_WINDOW)).map(|(c, _)| (c, None));
     }
     None
 }
 
-fn last_cue(window: &str) -> Option<bool> {
-    let c = CUE.captures_iter(window).last()?;
-    // The cue must be the last word before the number, allowing `Tel.-Nr.:` and `Phone (24/7):`.
-    let end = c.get(0)?.end();
-    let between = &window[end..];
-    if between.chars().filter(|c| c.is_alphabetic()).count() > 4 {
-        return None;
-    }
-    Some(c.get(2).is_none())
-}
-
-fn last_chars(s: &str, n: usize) -> &str {
-    match s.char_indices().rev().nth(n.saturating_sub(1)) {
-        Some((i, _)) => &s[i..],
-        None => s,
-    }
+/// Byte offset of the last `n` characters of `s`.
+fn window_start(s: &str, n: usize) -> usize {
+    s.char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map_or(0, |(i, _)| i)
 }
 
 fn consider(s: &str, cued: bool, out: &mut Vec<Pending>) {
@@ -170,7 +184,7 @@ fn consider(s: &str, cued: bool, out: &mut Vec<Pending>) {
     }
     out.push(Pending {
         number: clean(s),
-        source: Source::Text,
+        source: Source::Text { cued },
     });
 }
 
@@ -229,16 +243,24 @@ pub(crate) fn declared(number: &str) -> Option<Pending> {
 /// in page order. Text candidates only get the first region: they are guesses already.
 pub(crate) fn resolve(pending: &[Pending], regions: &[Id]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    // Headers, footers and contact blocks repeat a number: validate each spelling once.
+    let mut seen: HashSet<&Pending> = HashSet::with_capacity(pending.len());
     for p in pending {
+        if !seen.insert(p) {
+            continue;
+        }
         let tries: &[Id] = match p.source {
             _ if p.number.starts_with('+') => &[],
             Source::Declared => regions,
-            Source::Text => &regions[..regions.len().min(1)],
+            Source::Text { .. } => &regions[..regions.len().min(1)],
         };
         let found = if tries.is_empty() {
-            e164(&p.number, None)
+            e164(&p.number, None, false)
         } else {
-            tries.iter().find_map(|r| e164(&p.number, Some(*r)))
+            // A national number in text must carry its trunk prefix where the country writes
+            // one (`030 …` in Germany, `01 …` in France): `591234567` is an id, not a phone.
+            let trunk = matches!(p.source, Source::Text { .. });
+            tries.iter().find_map(|r| e164(&p.number, Some(*r), trunk))
         };
         if let Some(n) = found {
             if !out.contains(&n) {
@@ -249,10 +271,35 @@ pub(crate) fn resolve(pending: &[Pending], regions: &[Id]) -> Vec<String> {
     out
 }
 
-fn e164(number: &str, region: Option<Id>) -> Option<String> {
+fn e164(number: &str, region: Option<Id>, need_trunk_prefix: bool) -> Option<String> {
     let n = phonenumber::parse(region, number).ok()?;
-    n.is_valid()
-        .then(|| n.format().mode(Mode::E164).to_string())
+    if !n.is_valid() {
+        return None;
+    }
+    let national = n.national().to_string();
+    if need_trunk_prefix && lacks_trunk_prefix(number, &n, &national) {
+        return None;
+    }
+    // E.164 is the country code and the national significant number; the crate's formatter
+    // would first look up a national layout this does not need.
+    Some(format!("+{}{national}", n.code().value()))
+}
+
+/// True when `written` is the bare national significant number while the country's national
+/// format puts a trunk prefix before it. Countries that keep no prefix (Italy's leading 0 is
+/// part of the number, North America writes none) are never affected.
+fn lacks_trunk_prefix(written: &str, n: &phonenumber::PhoneNumber, national: &str) -> bool {
+    if !digits_eq(written, national) {
+        return false;
+    }
+    let formatted = n.format().mode(Mode::National).to_string();
+    let shown = formatted.bytes().filter(u8::is_ascii_digit).count();
+    shown > national.len()
+}
+
+/// Whether the digits of `s` are exactly `digits`.
+fn digits_eq(s: &str, digits: &str) -> bool {
+    s.bytes().filter(u8::is_ascii_digit).eq(digits.bytes())
 }
 
 #[cfg(test)]
@@ -261,7 +308,7 @@ mod tests {
 
     fn text(t: &str, region: Id) -> Vec<String> {
         let mut p = Vec::new();
-        scan_text(t, "", false, &mut p);
+        scan_text(t, "", &[], &mut p);
         resolve(&p, &[region])
     }
 
@@ -306,13 +353,14 @@ mod tests {
     #[test]
     fn cue_in_previous_node() {
         let mut p = Vec::new();
-        scan_text("4155550132", "Phone:", false, &mut p);
+        scan_text("4155550132", "Phone:", &[], &mut p);
         assert_eq!(resolve(&p, &[Id::US]), ["+14155550132"]);
         let mut p = Vec::new();
-        scan_text("4155550132", "", false, &mut p);
+        scan_text("4155550132", "", &[], &mut p);
         assert!(p.is_empty(), "bare digit run without a cue");
         let mut p = Vec::new();
-        scan_text("4155550132", "", true, &mut p);
+        let cued = [Range { start: 0, end: 10 }];
+        scan_text("4155550132", "", &cued, &mut p);
         assert_eq!(resolve(&p, &[Id::US]), ["+14155550132"]);
     }
 
@@ -362,5 +410,74 @@ mod tests {
             text("Tel. +49 30 1234567 · Fax +49 30 1234568", Id::DE),
             ["+49301234567"]
         );
+    }
+
+    #[test]
+    fn national_numbers_need_their_trunk_prefix() {
+        // Germany and France write a leading 0; without it a digit run is an id.
+        assert!(text("Kennung 591234567", Id::DE).is_empty());
+        assert!(text("Tel. 30 1234567", Id::DE).is_empty());
+        assert!(text("Tél. 1 42 68 53 00", Id::FR).is_empty());
+        assert_eq!(text("Tel. 030 1234567", Id::DE), ["+49301234567"]);
+        // Italy's leading 0 belongs to the number; North America writes no prefix.
+        assert_eq!(text("Tel. 06 1234 5678", Id::IT), ["+390612345678"]);
+        assert_eq!(text("Phone 415 555 0132", Id::US), ["+14155550132"]);
+        // International and declared numbers are complete as they are.
+        assert_eq!(text("+49 591 234567", Id::US), ["+49591234567"]);
+    }
+
+    #[test]
+    fn toll_free_shapes_without_a_cue() {
+        assert_eq!(text("Anytime 1 (866) 555-0143", Id::CA), ["+18665550143"]);
+        assert_eq!(text("Nationwide 1-800-555-0199", Id::US), ["+18005550199"]);
+        assert_eq!(
+            text("Australia-wide 1300 654 321", Id::AU),
+            ["+611300654321"]
+        );
+        assert_eq!(text("Anywhere 1800 123 456", Id::AU), ["+611800123456"]);
+        // Each shape is only valid in its own numbering plan.
+        assert!(text("Australia-wide 1300 654 321", Id::US).is_empty());
+        assert!(text("Since 1800 123 456 customers", Id::DE).is_empty());
+    }
+
+    #[test]
+    fn cue_words_of_other_languages() {
+        assert_eq!(text("Llámanos: 935 123 456", Id::ES), ["+34935123456"]);
+        assert_eq!(text("Chiamaci 055 123 4567", Id::IT), ["+390551234567"]);
+        assert!(text("Pedido 935 123 456", Id::ES).is_empty());
+        assert!(
+            text("935 123 456", Id::ES).is_empty(),
+            "no cue, no national shape"
+        );
+    }
+
+    #[test]
+    fn ids_and_fax_labels_of_other_languages() {
+        for (t, region) in [
+            ("P.IVA 06123450481", Id::IT),
+            ("C.F. 06123450481", Id::IT),
+            ("Codice Fiscale 06123450481", Id::IT),
+            ("SIRET 05 56 12 34 78", Id::FR),
+            ("Télécopie : 05 56 12 34 79", Id::FR),
+            ("Telefax: 0221 9876541", Id::DE),
+            ("IK-Nummer 0591234567", Id::DE),
+            ("Faks: 022 123 45 67", Id::PL),
+        ] {
+            assert!(text(t, region).is_empty(), "{t}");
+        }
+        assert_eq!(
+            text("Tel. 06 1234 5678 · P.IVA 06123450481", Id::IT),
+            ["+390612345678"]
+        );
+    }
+
+    #[test]
+    fn repeated_numbers_are_validated_once() {
+        let mut p = Vec::new();
+        for _ in 0..3 {
+            scan_text("Call (415) 555-0132", "", &[], &mut p);
+        }
+        assert_eq!(p.len(), 3);
+        assert_eq!(resolve(&p, &[Id::US]), ["+14155550132"]);
     }
 }

@@ -38,12 +38,56 @@ fn mailto_entities_and_attributes() {
 }
 
 #[test]
-fn text_nodes_are_not_glued() {
+fn block_text_is_not_glued() {
     let c = run(
-        "https://miller.com/",
-        "<p><span>info</span>@<span>miller.com</span></p><div>call</div><div>4155550132</div>",
+        "https://huber.de/",
+        "<table><tr><td>info</td><td>@huber.de</td></tr></table><p>kontakt</p><p>@huber.de</p>\
+         <p>office<br>@huber.de</p><ul><li>Tel. 0221</li><li>9876540</li></ul>\
+         <div>call</div><div>4155550132</div><p>Tel. 030<sup>1</sup>1234567</p>",
     );
     assert!(c.emails.is_empty(), "{:?}", c.emails);
+    assert!(c.phones.is_empty(), "{:?}", c.phones);
+}
+
+#[test]
+fn inline_text_is_joined() {
+    let c = run(
+        "https://huber.de/",
+        r#"<p><strong>Telefon:</strong> <span style="font-size:16px"><span>0221</span> 9876540</span></p>
+           <p><b>Mobil:</b> <span>0171</span> <span>234</span> <span>5678</span></p>
+           <p><strong>E-Mail:</strong> <span>kontakt</span><span>@</span><span>huber.de</span></p>
+           <p><em>info</em>&#64;<a>huber.de</a></p>"#,
+    );
+    assert_eq!(c.emails, ["kontakt@huber.de", "info@huber.de"]);
+    assert_eq!(c.phones, ["+492219876540", "+491712345678"]);
+}
+
+#[test]
+fn bare_at_address_is_a_whole_text_node() {
+    let c = run(
+        "https://sparks.com/",
+        "<li>General: <span>office at sparks dot com</span></li>\
+         <li>Meet us at <b>Main Street</b> dot com stores</li>",
+    );
+    assert_eq!(c.emails, ["office@sparks.com"]);
+}
+
+#[test]
+fn a_label_and_number_in_separate_inline_elements() {
+    let c = run(
+        "https://huber.de/",
+        "<p><b>Tel</b><span>030 1234567</span></p><p><b>Fax</b><span>030 1234568</span></p>",
+    );
+    assert_eq!(c.phones, ["+49301234567"]);
+}
+
+#[test]
+fn phone_icon_cues_only_its_own_number() {
+    let c = run(
+        "https://miller.com/",
+        r#"<p>Ref 4155550188 <i class="fa fa-phone"></i> <span>4155550132</span></p>"#,
+    );
+    assert_eq!(c.phones, ["+14155550132"]);
 }
 
 #[test]
