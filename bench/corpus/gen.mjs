@@ -268,7 +268,7 @@ ${stack.body}`;
 <p>Fax: ${biz.phone2.text}</p>
 ${chance(0.5) ? `<p>Or write to ${biz.person.split('@')[0]} (at) ${biz.domain.replace('.', ' (dot) ')}</p>` : ''}
 <p>Mobile ${phone(biz.country.cc).text}</p></div>
-${chance(0.5) ? '<div class="wpcf7"><form><input name="your-email" placeholder="you@example.com"></form></div>' : ''}`;
+${stack.wp && chance(0.5) ? '<div class="wpcf7"><form><input name="your-email" placeholder="you@example.com"></form></div>' : ''}`;
   put('/contact/', 'contact.html', page({ biz, stack, title: 'Contact', body: contactBody, kb: int(30, 120), extraHead: chance(0.5) ? jsonLd(biz) : '' }),
     'text/html; charset=utf-8', b.behavior === 'brokenpage' ? 500 : 200);
   const aboutBody = `<h1>About ${biz.name}</h1><p>${sentence(40)}</p><p>Questions? ${biz.person}</p>`;

@@ -35,6 +35,7 @@ ${plugins.map(([p, v]) => `<link rel="stylesheet" href="/wp-content/plugins/${p}
     body: plugins.some(([p]) => p === 'elementor') ? '<div class="elementor elementor-kit-12"></div>' : '',
     bodyClass: `home page-template-default ${theme === 'Divi' ? 'et_divi_theme' : ''} ${plugins.some(([p]) => p === 'woocommerce') ? 'woocommerce-no-js' : ''}`,
     headers: [...server(r), ...php(r), ['link', '<http://example.invalid/wp-json/>; rel="https://api.w.org/"']],
+    wp: true,
   };
 }
 
