@@ -1,5 +1,8 @@
-//! Test support: the worker binary, the Node scenarios of `tests/node/`, queue names.
+//! Test support: the worker binary, the Node scenarios of `tests/node/`, queue names, and
+//! scratch PostgreSQL databases ([`postgres`]).
 #![allow(dead_code, clippy::unwrap_used)]
+
+pub mod postgres;
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
@@ -177,8 +180,13 @@ impl NodeScript {
 
     /// Tells the script to go on.
     pub fn go(&mut self) {
+        self.send("go");
+    }
+
+    /// Writes one line (a command of `commands.mjs`, say) to the script.
+    pub fn send(&mut self, line: &str) {
         let stdin = self.stdin.as_mut().unwrap();
-        stdin.write_all(b"go\n").unwrap();
+        writeln!(stdin, "{line}").unwrap();
         stdin.flush().unwrap();
     }
 
