@@ -401,6 +401,26 @@ fn store_e2e(version: &str) {
     db.rt.block_on(db.store.close());
 }
 
+/// A database that cannot be reached at start stops the worker with exit code 1 and says
+/// why, rather than running jobs it cannot load or record.
+#[test]
+fn an_unreachable_database_stops_the_start() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port");
+    let url = format!("postgres://postgres@{closed}/lead_audit_worker_absent");
+    let mut worker = WorkerProc::spawn(&queue_name("store-down"), &[("DATABASE_URL", &url)]);
+    // The pool keeps trying a refused connection for its acquire timeout (10 s).
+    let code = worker.wait_exit(Duration::from_secs(30));
+    let log = worker.log_text();
+    assert_eq!(code, Some(1), "{log}");
+    assert!(
+        log.contains("connecting to DATABASE_URL") && log.contains("unavailable"),
+        "{log}"
+    );
+    assert!(!log.contains("lead-audit-worker ready"), "{log}");
+}
+
 #[test]
 fn store_bullmq5() {
     store_e2e("bullmq5");

@@ -45,8 +45,16 @@ pub struct WorkerProc {
 }
 
 impl WorkerProc {
-    /// Starts the worker on `queue` with the machine's Redis and `env` on top.
+    /// Starts the worker on `queue` with the machine's Redis and `env` on top, and waits
+    /// until it is ready.
     pub fn start(queue: &str, env: &[(&str, &str)]) -> Self {
+        let w = Self::spawn(queue, env);
+        w.wait_log("lead-audit-worker ready", Duration::from_secs(20));
+        w
+    }
+
+    /// Like [`WorkerProc::start`], without waiting for it to be ready.
+    pub fn spawn(queue: &str, env: &[(&str, &str)]) -> Self {
         let log = log_dir().join(format!("{queue}-{}.log", uuid::Uuid::new_v4().simple()));
         let file = std::fs::File::create(&log).unwrap();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_lead-audit-worker"));
@@ -68,9 +76,7 @@ impl WorkerProc {
             .stderr(Stdio::from(file))
             .spawn()
             .expect("the worker binary starts");
-        let w = Self { child, log };
-        w.wait_log("lead-audit-worker ready", Duration::from_secs(20));
-        w
+        Self { child, log }
     }
 
     /// The process id.
