@@ -158,12 +158,22 @@ pub(crate) fn scan_text(text: &str, out: &mut Vec<String>) {
     }
 }
 
+/// Whether `at` stands between whitespace somewhere in `s`.
+fn has_word_at(s: &str) -> bool {
+    s.as_bytes().windows(4).any(|w| {
+        w[0].is_ascii_whitespace()
+            && w[1].eq_ignore_ascii_case(&b'a')
+            && w[2].eq_ignore_ascii_case(&b't')
+            && w[3].is_ascii_whitespace()
+    })
+}
+
 /// `name at domain dot com` when it is the whole of one text node: a bare `at` anywhere
 /// else is an English word.
 pub(crate) fn scan_bare(node: &str, out: &mut Vec<String>) {
     let node = node.trim();
     // `a at b.cc` is the shortest address; a node of a long sentence is not one.
-    if !(8..=160).contains(&node.len()) || !OBFUSCATION_HINT.is_match(node) {
+    if !(8..=160).contains(&node.len()) || !has_word_at(node) {
         return;
     }
     if let Some(c) = BARE_AT.captures(node) {

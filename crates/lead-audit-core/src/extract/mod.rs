@@ -87,27 +87,37 @@ impl Collector {
 
     /// Looks at one visible element; true when it marks a phone number.
     fn element(&mut self, el: &Element, base: &Url) -> bool {
+        // One pass over the attributes: looking each name up costs an atom per lookup.
+        let (mut href, mut lang, mut itemprop, mut content) = (None, None, None, None);
+        let mut phone_class = false;
+        for (name, value) in el.attrs() {
+            match name {
+                "href" => href = Some(value),
+                "lang" => lang = Some(value),
+                "itemprop" => itemprop = Some(value),
+                "content" => content = Some(value),
+                "data-cfemail" => self.emails.extend(email::decode_cfemail(value)),
+                "class" => phone_class = value.split_ascii_whitespace().any(is_phone_class),
+                _ => {}
+            }
+        }
         match el.name() {
             "a" | "area" => {
-                if let Some(href) = el.attr("href") {
+                if let Some(href) = href {
                     self.href(href, base);
                 }
             }
-            "html" => self.regions.lang = el.attr("lang").and_then(region::from_lang),
+            "html" => self.regions.lang = lang.and_then(region::from_lang),
             _ => {}
         }
-        if let Some(hex) = el.attr("data-cfemail") {
-            self.emails.extend(email::decode_cfemail(hex));
-        }
-        let itemprop = el.attr("itemprop");
-        if let (Some(prop), Some(content)) = (itemprop, el.attr("content")) {
+        if let (Some(prop), Some(content)) = (itemprop, content) {
             match prop {
                 "email" => email::scan_text(content, &mut self.emails),
                 "telephone" => self.phones.extend(phone::declared(content)),
                 _ => {}
             }
         }
-        itemprop == Some("telephone") || el.classes().any(is_phone_class)
+        itemprop == Some("telephone") || phone_class
     }
 
     fn json_ld(&mut self, text: &str, base: &Url) {
@@ -233,16 +243,28 @@ fn is_json_ld(el: &Element) -> bool {
 }
 
 /// Class names themes put on phone numbers and their icons (`fa-phone`, `header-phone`,
-/// `tel`, `icon-call`).
+/// `tel`, `icon-call`), compared without allocating.
 fn is_phone_class(class: &str) -> bool {
-    let c = class.to_ascii_lowercase();
-    c.contains("phone")
-        || c.contains("telefon")
-        || c == "tel"
-        || c.starts_with("tel-")
-        || c.ends_with("-tel")
-        || c.ends_with("-call")
-        || c.contains("fa-mobile")
+    let ends = |s: &str| {
+        class.len() >= s.len()
+            && class.as_bytes()[class.len() - s.len()..].eq_ignore_ascii_case(s.as_bytes())
+    };
+    contains_ci(class, "phone")
+        || contains_ci(class, "telefon")
+        || class.eq_ignore_ascii_case("tel")
+        || class
+            .get(..4)
+            .is_some_and(|p| p.eq_ignore_ascii_case("tel-"))
+        || ends("-tel")
+        || ends("-call")
+        || contains_ci(class, "fa-mobile")
+}
+
+/// ASCII case-insensitive substring test.
+fn contains_ci(hay: &str, needle: &str) -> bool {
+    hay.as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// Keeps the last `TAIL_CHARS` characters of visible text, reusing the buffer.

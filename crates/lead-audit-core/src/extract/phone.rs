@@ -11,6 +11,7 @@ use std::sync::LazyLock;
 
 use percent_encoding::percent_decode_str;
 use phonenumber::country::Id;
+use phonenumber::metadata::DATABASE;
 use phonenumber::Mode;
 use regex::Regex;
 
@@ -290,6 +291,16 @@ fn e164(number: &str, region: Option<Id>, need_trunk_prefix: bool) -> Option<Str
 /// part of the number, North America writes none) are never affected.
 fn lacks_trunk_prefix(written: &str, n: &phonenumber::PhoneNumber, national: &str) -> bool {
     if !digits_eq(written, national) {
+        return false;
+    }
+    // Formatting is costly: only where some national layout writes the prefix at all.
+    let writes_prefix = n.metadata(&DATABASE).is_some_and(|m| {
+        m.national_prefix().is_some()
+            && m.formats()
+                .iter()
+                .any(|f| f.national_prefix().is_some_and(|r| r.contains("$NP")))
+    });
+    if !writes_prefix {
         return false;
     }
     let formatted = n.format().mode(Mode::National).to_string();

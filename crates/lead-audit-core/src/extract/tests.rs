@@ -229,3 +229,21 @@ fn data_files_load() {
     assert!(social::profile("https://x.com/a", &Url::parse("https://a.com").unwrap()).is_some());
     assert!(region::from_country("Österreich").is_some());
 }
+
+#[test]
+fn phone_classes() {
+    for c in [
+        "fa-phone",
+        "header-Phone",
+        "TEL",
+        "tel-link",
+        "icon-call",
+        "fa-mobile-alt",
+        "telefonnummer",
+    ] {
+        assert!(is_phone_class(c), "{c}");
+    }
+    for c in ["telegram", "hotel", "callout", "mobile-menu", "container"] {
+        assert!(!is_phone_class(c), "{c}");
+    }
+}
