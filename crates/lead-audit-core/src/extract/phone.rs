@@ -80,8 +80,14 @@ pub(crate) fn scan_text(
         if before.is_some_and(|c| {
             c.is_alphanumeric() || matches!(c, '#' | '$' | '€' | '£' | '_' | '=' | '&' | '@')
         }) || after.is_some_and(|c| {
-            c.is_alphanumeric() || matches!(c, '%' | '€' | '$' | '£' | '°' | '_' | '@' | ',')
+            c.is_alphanumeric() || matches!(c, '%' | '€' | '$' | '£' | '°' | '_' | '@')
         }) {
+            continue;
+        }
+        // `1234567,89`: a decimal comma; `030 1234567, Fax …` ends a number.
+        if text[m.end()..].starts_with(',')
+            && text[m.end() + 1..].starts_with(|c: char| c.is_ascii_digit())
+        {
             continue;
         }
         // `Nr.-1234567`, `ID/1234567`: a connector glued to a word.
@@ -405,6 +411,16 @@ mod tests {
                 "{t}"
             );
         }
+    }
+
+    #[test]
+    fn a_comma_ends_a_number_unless_digits_follow() {
+        assert_eq!(
+            text("Tel. 030 1234567, Fax 030 1234568", Id::DE),
+            ["+49301234567"]
+        );
+        assert!(text("Summe: 1234567,89", Id::DE).is_empty());
+        assert!(text("Tel. 0301234567,50", Id::DE).is_empty());
     }
 
     #[test]
