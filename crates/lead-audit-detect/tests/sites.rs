@@ -149,3 +149,23 @@ fn server_headers_carry_versions() {
         .detect(Detector::embedded());
     assert!(find(&techs, "Apache HTTP Server").is_none());
 }
+
+#[test]
+fn jquery_file_names_with_a_content_hash() {
+    let detect = |src: &str| {
+        let srcs = vec![src.to_owned()];
+        Detector::embedded().detect(&lead_audit_detect::DetectInput {
+            url: "https://studio.example/",
+            script_srcs: &srcs,
+            ..Default::default()
+        })
+    };
+    let hashed =
+        detect("https://d3e54v103j8qbb.cloudfront.net/js/jquery-3.5.1.min.dc5e7f18c8.js?site=5f1c");
+    found_version(&hashed, "jQuery", "3.5.1");
+    let plugin = detect("/js/jquery.fancybox.min.js");
+    assert!(
+        find(&plugin, "jQuery").is_none(),
+        "a jQuery plugin is not jQuery: {plugin:?}"
+    );
+}
