@@ -153,7 +153,7 @@ console.log(`\nratios rust/typical: pages/s ${ratio(R.pages_s, summary.typical.p
 console.log(`ratios rust/tuned:   pages/s ${ratio(R.pages_s, summary.tuned.pages_s).toFixed(1)}x, pages per CPU-s ${ratio(R.pagesPerCpu, summary.tuned.pagesPerCpu).toFixed(1)}x, peak RSS tuned/rust ${ratio(summary.tuned.rss, R.rss).toFixed(1)}x`);
 console.log(`limits: server ${ceiling ? `${ceiling.rps.toFixed(0)} pages/s (${ceiling.mbps.toFixed(0)} MB/s, wrk 1 thread, 32 connections)` : 'not measured'}; ` +
   `parser ${parse.mb_per_s} MB/s on one core x ${cores} cores = ${(parse.mb_per_s * cores).toFixed(0)} MB/s (${(parse.pages_per_s * cores).toFixed(0)} pages/s); ` +
-  `rust fetch-only ${summary.fetchonly ? summary.fetchonly.pages_s.toFixed(0) : '?'} pages/s; browser fallback: 0% (--browser never; auto would render ${R ? 'shells only' : ''})`);
+  `rust fetch-only ${summary.fetchonly ? summary.fetchonly.pages_s.toFixed(0) : '?'} pages/s; browser fallback: 0% of pages (--browser never)`);
 for (const side of ['typical', 'tuned']) for (const d of agree[side].diffs) console.log(`  differs (${side}): ${d}`);
 const ofCeiling = summary.fetchonly ? (100 * R.pages_s) / summary.fetchonly.pages_s : NaN;
 console.log(`rust/typical pages/s = ${ratio(R.pages_s, summary.typical.pages_s).toFixed(1)}x, rust/tuned pages per cpu-s = ${ratio(R.pagesPerCpu, summary.tuned.pagesPerCpu).toFixed(1)}x, typical/rust peak RSS = ${ratio(summary.typical.rss, R.rss).toFixed(1)}x, rust at ${ofCeiling.toFixed(0)}% of its fetch-only ceiling`);
