@@ -272,7 +272,7 @@ impl Inner {
         let home = match self.fetcher.get(url, deadline).await {
             Ok(p) => p,
             Err(e) => {
-                res.error = Some(err(e.kind, e.message));
+                res.error = Some(e.into());
                 return None;
             }
         };
@@ -500,13 +500,11 @@ impl Inner {
             res.rendered_with_browser |= v.record.via == Via::Browser;
             let c = &v.analysis.contacts;
             emails.extend(c.emails.iter().cloned());
-            phones.extend(
-                c.phones
-                    .iter()
-                    .filter(|p| !phones_contains(&phones, p))
-                    .cloned()
-                    .collect::<Vec<_>>(),
-            );
+            for p in &c.phones {
+                if !phones.contains(p) {
+                    phones.push(p.clone());
+                }
+            }
             for (k, url) in &c.socials {
                 res.socials.entry(k.clone()).or_insert_with(|| url.clone());
             }
@@ -554,10 +552,6 @@ impl Inner {
         report.contact_form = Some(visits.iter().any(|v| v.analysis.facts.contact_form));
         report
     }
-}
-
-fn phones_contains(list: &[String], p: &str) -> bool {
-    list.iter().any(|x| x == p)
 }
 
 fn analyze_owned(

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use reqwest::header::{CONTENT_TYPE, LOCATION, RETRY_AFTER};
+use reqwest::header::{LOCATION, RETRY_AFTER};
 use reqwest::StatusCode;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
@@ -408,9 +408,4 @@ fn classify(url: &Url, e: &reqwest::Error) -> FetchError {
         format!("failed{chain}")
     };
     FetchError::new(kind, format!("GET {url} {what}"))
-}
-
-/// The Content-Type header of a page, for charset decoding.
-pub fn content_type(page: &FetchedPage) -> Option<&str> {
-    page.header(CONTENT_TYPE.as_str())
 }
