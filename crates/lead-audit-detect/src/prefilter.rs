@@ -1,12 +1,10 @@
 //! Which of many literals occur in a haystack, case-insensitively, in one scan.
 //!
-//! Overlapping Aho-Corasick search cannot use its fast skip-ahead prefilter, so the scan
-//! is a leftmost-longest search restarted one byte after each match start: every position
-//! where some literal starts reports its longest literal there, and the shorter literals
-//! that are prefixes of it are marked from a table built once.
+//! An overlapping Aho-Corasick search walks the haystack once and reports every occurrence
+//! of every literal, nested and overlapping ones included; the walk never restarts. A
+//! literal seen once needs no more attention, so repeated occurrences cost one table look-up.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
-use std::collections::HashMap;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 /// A DFA scans fastest; past a few thousand literals its memory is not worth it.
 const DFA_MAX_LITERALS: usize = 4096;
@@ -15,8 +13,7 @@ const DFA_MAX_LITERALS: usize = 4096;
 #[derive(Debug)]
 pub(crate) struct Literals {
     ac: AhoCorasick,
-    /// Literal id → ids of the other literals that are prefixes of it.
-    prefixes: Vec<Vec<usize>>,
+    len: usize,
 }
 
 impl Literals {
@@ -25,51 +22,29 @@ impl Literals {
         let kind = (literals.len() <= DFA_MAX_LITERALS).then_some(AhoCorasickKind::DFA);
         let ac = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
+            .match_kind(MatchKind::Standard)
             .kind(kind)
             .build(literals)?;
-        let ids: HashMap<&[u8], usize> = literals
-            .iter()
-            .enumerate()
-            .map(|(i, l)| (l.as_slice(), i))
-            .collect();
-        let prefixes = literals
-            .iter()
-            .map(|l| {
-                (1..l.len())
-                    .filter_map(|n| ids.get(&l[..n]).copied())
-                    .collect()
-            })
-            .collect();
-        Ok(Literals { ac, prefixes })
+        Ok(Literals {
+            ac,
+            len: literals.len(),
+        })
     }
 
     /// Number of literals.
     pub fn len(&self) -> usize {
-        self.prefixes.len()
+        self.len
     }
 
     /// `seen[id]` is true for every literal occurring in `haystack`.
     pub fn scan(&self, haystack: &[u8]) -> Vec<bool> {
-        let mut seen = vec![false; self.len()];
-        let mut at = 0;
-        while at < haystack.len() {
-            let input = Input::new(haystack).span(at..haystack.len());
-            let Some(m) = self.ac.find(input) else {
-                break;
-            };
-            let id = m.pattern().as_usize();
-            if !std::mem::replace(&mut seen[id], true) {
-                for &p in &self.prefixes[id] {
-                    seen[p] = true;
-                }
-            }
-            at = m.start() + 1;
+        let mut seen = vec![false; self.len];
+        for m in self.ac.find_overlapping_iter(haystack) {
+            seen[m.pattern().as_usize()] = true;
         }
         seen
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::Literals;
