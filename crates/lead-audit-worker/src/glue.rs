@@ -133,6 +133,7 @@ impl Glue {
                         .await;
                 } else {
                     self.metrics.retried.inc();
+                    self.note_failed_reason(&job_id, &e).await;
                 }
                 tracing::warn!(job = %job_id, attempt = attempts_made + 1, last, error = %e, "job attempt failed");
                 Err(match e {
@@ -162,6 +163,26 @@ impl Glue {
             Err(err) => {
                 tracing::error!(job = %job_id, error = %err, "could not copy the failed job to the dead-letter queue")
             }
+        }
+    }
+
+    /// Writes `failedReason` on an attempt that will be retried, as Node's worker does: the
+    /// crate writes it only when the job fails for good, so a job waiting for its next
+    /// attempt would otherwise show no reason.
+    async fn note_failed_reason(&self, job_id: &str, e: &JobError) {
+        let key = self.queue.keys().job_key(job_id);
+        let written: Result<i64, _> = self
+            .queue
+            .connection()
+            .cmd(
+                redis::cmd("HSET")
+                    .arg(&key)
+                    .arg("failedReason")
+                    .arg(e.to_string()),
+            )
+            .await;
+        if let Err(err) = written {
+            tracing::debug!(job = %job_id, error = %err, "could not write failedReason");
         }
     }
 

@@ -86,6 +86,17 @@ pub async fn handle(
         None => prefilter(&lead, None, env.freshness, Utc::now()),
     };
     if let Some(reason) = skip {
+        // This very job may have recorded its audit already and been handed back before it
+        // completed (its worker died in between): complete with what it recorded.
+        if let Some(db) = &env.leads {
+            let recorded = db
+                .recorded_by(&lead, attempt.job_id)
+                .await
+                .map_err(|e| JobError::Retry(e.message))?;
+            if let Some(result) = recorded {
+                return Ok(result);
+            }
+        }
         return Ok(skipped_result(&lead, reason));
     }
 
@@ -197,6 +208,7 @@ mod tests {
     #[derive(Default)]
     struct Memory {
         recorded: Mutex<Vec<(String, u32)>>,
+        results: Mutex<Vec<(String, AuditResult)>>,
         fresh: bool,
     }
 
@@ -221,7 +233,7 @@ mod tests {
         fn record<'a>(
             &'a self,
             _lead: &'a Lead,
-            _result: &'a AuditResult,
+            result: &'a AuditResult,
             job_id: &'a str,
             attempt: u32,
         ) -> BoxFuture<'a, Result<(), SourceError>> {
@@ -229,7 +241,26 @@ mod tests {
                 .lock()
                 .expect("not poisoned")
                 .push((job_id.to_owned(), attempt));
+            self.results
+                .lock()
+                .expect("not poisoned")
+                .push((job_id.to_owned(), result.clone()));
             Box::pin(async { Ok(()) })
+        }
+        fn recorded_by<'a>(
+            &'a self,
+            _lead: &'a Lead,
+            job_id: &'a str,
+        ) -> BoxFuture<'a, Result<Option<AuditResult>, SourceError>> {
+            let found = self
+                .results
+                .lock()
+                .expect("not poisoned")
+                .iter()
+                .rev()
+                .find(|(id, _)| id == job_id)
+                .map(|(_, r)| r.clone());
+            Box::pin(async move { Ok(found) })
         }
     }
 
@@ -262,5 +293,39 @@ mod tests {
             .await
             .expect("a result");
         assert_eq!(res.skipped, None);
+    }
+
+    #[tokio::test]
+    async fn a_job_handed_back_after_recording_completes_with_its_recorded_result() {
+        let memory = Arc::new(Memory::default());
+        let env = env(Some(memory.clone()));
+        let first = run(json!({"leadId": "7"}), &env).await.expect("audited");
+        assert_eq!(first.skipped, None);
+
+        // The worker died after recording; the lead is now fresh and the job comes back.
+        let memory = Arc::new(Memory {
+            fresh: true,
+            results: Mutex::new(memory.results.lock().expect("not poisoned").clone()),
+            ..Memory::default()
+        });
+        let env = self::env(Some(memory));
+        let again = run(json!({"leadId": "7"}), &env).await.expect("a result");
+        assert_eq!(again.skipped, None);
+        assert_eq!(again.audited_at, first.audited_at);
+
+        // Another job for the same fresh lead is still a skip.
+        let other = Attempt {
+            job_id: "2",
+            attempts_made: 0,
+        };
+        let res = handle(
+            json!({"leadId": "7"}),
+            &env,
+            other,
+            &AuditContext::default(),
+        )
+        .await
+        .expect("a result");
+        assert!(res.skipped.is_some_and(|s| s.starts_with("fresh")));
     }
 }

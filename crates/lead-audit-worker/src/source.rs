@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use futures::future::BoxFuture;
 use lead_audit_core::{AuditResult, Lead};
-use lead_audit_store::{JobRef, LeadStore, Store};
+use lead_audit_store::{lead_key, JobRef, LeadStore, Store};
 
 /// A database error, and whether trying the job again can help.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -37,6 +37,14 @@ pub trait LeadSource: Send + Sync {
         job_id: &'a str,
         attempt: u32,
     ) -> BoxFuture<'a, Result<(), SourceError>>;
+    /// The newest result job `job_id` recorded for `lead`, if any. A job handed back after its
+    /// audit was recorded (its worker died before completing it) completes with that result
+    /// instead of a "fresh" skip.
+    fn recorded_by<'a>(
+        &'a self,
+        lead: &'a Lead,
+        job_id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<AuditResult>, SourceError>>;
 }
 
 fn source_error(e: lead_audit_store::StoreError) -> SourceError {
@@ -79,6 +87,24 @@ impl LeadSource for Store {
                 .await
                 .map(drop)
                 .map_err(source_error)
+        })
+    }
+
+    fn recorded_by<'a>(
+        &'a self,
+        lead: &'a Lead,
+        job_id: &'a str,
+    ) -> BoxFuture<'a, Result<Option<AuditResult>, SourceError>> {
+        Box::pin(async move {
+            let Some(id) = lead_key(lead) else {
+                return Ok(None);
+            };
+            let history = self.history(&id).await.map_err(source_error)?;
+            Ok(history
+                .into_iter()
+                .rev()
+                .find(|r| r.job_id.as_deref() == Some(job_id))
+                .map(|r| r.result))
         })
     }
 }

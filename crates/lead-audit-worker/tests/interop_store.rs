@@ -371,9 +371,14 @@ fn store_e2e(version: &str) {
         ["delayed", "waiting", "active"].contains(&failed["state"].as_str().unwrap_or("")),
         "retried, not finished: {failed}"
     );
-    // The crate leaves `failedReason` unset between retries (Node's worker sets it), so the
-    // reason is read from the worker's log.
-    worker.wait_log("database unavailable", Duration::from_secs(5));
+    // Between attempts the job shows why the last one failed, as with Node's worker.
+    assert!(
+        failed["failedReason"]
+            .as_str()
+            .is_some_and(|r| r.contains("database unavailable")),
+        "{failed}\n{}",
+        worker.log_text()
+    );
     assert!(db.history(&ids[LEADS]).is_empty());
     relay.restore();
     let facts = queue.wait(&outage);
