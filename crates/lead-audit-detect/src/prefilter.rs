@@ -31,11 +31,6 @@ impl Literals {
         })
     }
 
-    /// Number of literals.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
     /// `seen[id]` is true for every literal occurring in `haystack`.
     pub fn scan(&self, haystack: &[u8]) -> Vec<bool> {
         let mut seen = vec![false; self.len];
