@@ -39,6 +39,9 @@ struct Inner {
     domain: Option<DomainLookup>,
     renderer: Option<Arc<dyn Renderer>>,
     js_paths: Vec<String>,
+    /// One page analysed per core at a time: more would only add threads, each with its
+    /// own allocator arena and regex caches, and no throughput.
+    analysis_slots: tokio::sync::Semaphore,
 }
 
 /// The embedded set is a process-wide static; a loaded dataset is shared by clones.
@@ -92,6 +95,9 @@ impl Auditor {
                 domain,
                 renderer: None,
                 js_paths,
+                analysis_slots: tokio::sync::Semaphore::new(
+                    std::thread::available_parallelism().map_or(2, |n| n.get()),
+                ),
             }),
         })
     }
@@ -343,7 +349,13 @@ impl Inner {
                 if page.status >= 400 || !page.is_html() || !same_site(&page.url, home_ref) {
                     return None;
                 }
-                Some(self.visit(page, ctx, region_ref, deadline).await)
+                let mut visit = self.visit(page, ctx, region_ref, deadline).await;
+                // Only the home page's body is read again (site checks, a late render); a
+                // subpage's is done with once analysed, so it is not held until the lead ends.
+                if let Some(http) = visit.http.as_mut() {
+                    http.body = Vec::new();
+                }
+                Some(visit)
             })
             .buffered(self.options.per_host_concurrency)
             .collect()
@@ -476,6 +488,9 @@ impl Inner {
         let region = region.map(str::to_owned);
         let default_region = self.options.default_region.clone();
         let detector = self.detector.clone();
+        // The semaphore is never closed, so acquiring only fails in theory; analysing
+        // without a slot is then the safe fallback.
+        let _slot = self.analysis_slots.acquire().await.ok();
         tokio::task::spawn_blocking(move || {
             analyze_owned(
                 detector.get(),

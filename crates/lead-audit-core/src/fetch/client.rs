@@ -13,6 +13,11 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 use url::{Host, Url};
 
+/// How long an idle connection stays pooled. A lead fetches its pages back to back and its
+/// host is rarely seen again, so connections kept longer only hold buffers: at 70 leads/s a
+/// 15 s pool held ~1,000 hosts' connections.
+const POOL_IDLE: Duration = Duration::from_secs(3);
+
 use super::guard::forbidden_reason;
 use super::resolver::{GuardedResolver, ResolveError};
 use crate::{AuditOptions, Error, ErrorKind};
@@ -135,7 +140,7 @@ impl Fetcher {
             .dns_resolver(Arc::new(resolver))
             .connect_timeout(options.request_timeout)
             .tls_info(true)
-            .pool_idle_timeout(Duration::from_secs(15))
+            .pool_idle_timeout(POOL_IDLE)
             .pool_max_idle_per_host(options.per_host_concurrency)
             .build()
             .map_err(|e| Error::Client(e.to_string()))?;
