@@ -1,50 +1,22 @@
 // The benchmark run (called by bench/run once tools are built and packages installed):
 // corpus → server → server ceiling (wrk) → parser ceiling → rounds of Rust CLI / typical Node /
 // tuned Node / Rust fetch-only, alternating → table and summary line.
-import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { cpus, totalmem, availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { createHash } from 'node:crypto';
 import { measure } from './measure.mjs';
 import { readResults, checksum, agreement } from './results.mjs';
+import { BENCH, WORK, BIN, log, settings, corpus as makeCorpus, startServer, median, pct, table } from './common.mjs';
 
-const BENCH = new URL('..', import.meta.url).pathname;
 const quick = process.argv.includes('--quick');
-const cfg = {
-  sites: Number(process.env.BENCH_SITES ?? (quick ? 100 : 400)),
-  rounds: Number(process.env.BENCH_ROUNDS ?? (quick ? 2 : 3)),
-  concurrency: Number(process.env.BENCH_CONCURRENCY ?? 32),
-  seed: Number(process.env.BENCH_SEED ?? 42),
-  port: Number(process.env.BENCH_PORT ?? 18080),
-  timeout: 15,
-  requestTimeout: 4,
-};
-const TARGET = process.env.CARGO_TARGET_DIR ?? join(BENCH, '..', 'target');
-const BIN = (n) => join(TARGET, 'release', n);
-const WORK = join(BENCH, '.work');
-// The generator's own text is part of the cache key: a changed generator makes a new corpus.
-const genHash = createHash('sha256').update(readFileSync(join(BENCH, 'corpus/gen.mjs'))).update(readFileSync(join(BENCH, 'corpus/stacks.mjs'))).digest('hex').slice(0, 8);
-const corpus = join(WORK, `corpus-${cfg.sites}-${cfg.seed}-${genHash}`);
-mkdirSync(WORK, { recursive: true });
-const log = (...a) => console.error('[bench]', ...a);
+const cfg = settings(quick);
 
 // 1. corpus
-if (!existsSync(join(corpus, 'manifest.json'))) {
-  log(`generating ${cfg.sites} sites (seed ${cfg.seed})`);
-  execFileSync('node', [join(BENCH, 'corpus/gen.mjs'), corpus, String(cfg.sites), String(cfg.seed), String(cfg.port)], { stdio: 'inherit' });
-}
-const manifest = JSON.parse(readFileSync(join(corpus, 'manifest.json'), 'utf8'));
-const leads = join(corpus, 'leads.jsonl');
+const { dir: corpus, manifest, leads } = makeCorpus(cfg);
 
-// 2. server, one thread: on a small machine the clients need the other cores.
-const server = spawn(BIN('corpus-server'), [corpus, process.env.BENCH_SERVER_THREADS ?? '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
-await new Promise((resolve, reject) => {
-  server.stdout.on('data', (d) => d.toString().includes('ready') && resolve());
-  server.on('exit', (c) => reject(new Error(`corpus server exited with ${c}`)));
-});
-const stop = () => server.kill('SIGTERM');
-process.on('exit', stop);
+// 2. server
+const stop = await startServer(corpus);
 
 // 3. the server's own ceiling: every HTML page of the healthy sites, through one address.
 const paths = [];
@@ -107,12 +79,6 @@ for (let r = 0; r < cfg.rounds; r++) {
   }
 }
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const summary = {};
 for (const [side, ms] of Object.entries(runs)) {
   if (!ms.length) continue;
@@ -143,12 +109,10 @@ for (const [side, s] of Object.entries(summary)) {
 }
 const R = summary.rust;
 const ratio = (a, b) => (b ? a / b : NaN);
-const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-const line = (r) => r.map((c, i) => (i ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
 const cores = availableParallelism();
 console.log(`\nmachine: ${cores} cores, ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB; ` +
   `corpus: ${cfg.sites} sites (seed ${cfg.seed}), concurrency ${cfg.concurrency}, ${cfg.rounds} rounds, medians`);
-console.log(rows.map(line).join('\n'));
+console.log(table(rows));
 console.log(`\nratios rust/typical: pages/s ${ratio(R.pages_s, summary.typical.pages_s).toFixed(1)}x, pages per CPU-s ${ratio(R.pagesPerCpu, summary.typical.pagesPerCpu).toFixed(1)}x, peak RSS typical/rust ${ratio(summary.typical.rss, R.rss).toFixed(1)}x`);
 console.log(`ratios rust/tuned:   pages/s ${ratio(R.pages_s, summary.tuned.pages_s).toFixed(1)}x, pages per CPU-s ${ratio(R.pagesPerCpu, summary.tuned.pagesPerCpu).toFixed(1)}x, peak RSS tuned/rust ${ratio(summary.tuned.rss, R.rss).toFixed(1)}x`);
 console.log(`limits: server ${ceiling ? `${ceiling.rps.toFixed(0)} pages/s (${ceiling.mbps.toFixed(0)} MB/s, wrk 1 thread, 32 connections)` : 'not measured'}; ` +
