@@ -46,14 +46,18 @@ log(`parser: ${parse.mb_per_s} MB/s, ${parse.pages_per_s} pages/s on one core`);
 
 // 5. rounds, alternating the order of the sides
 const common = ['--concurrency', String(cfg.concurrency), '--timeout', String(cfg.timeout), '--request-timeout', String(cfg.requestTimeout)];
+const cliArgs = (out) => ['audit', '--input', leads, '--output', out, '--format', 'jsonl', '--allow-private-networks', '--no-domain-lookup', '--browser', 'never', ...common];
+// BENCH_BEFORE=/path/to/an/earlier/lead-audit adds that build as a side: before/after in one run.
+const before = process.env.BENCH_BEFORE;
 const sides = {
-  rust: (out) => [BIN('lead-audit'), ['audit', '--input', leads, '--output', out, '--format', 'jsonl', '--allow-private-networks', '--no-domain-lookup', '--browser', 'never', ...common]],
+  rust: (out) => [BIN('lead-audit'), cliArgs(out)],
+  before: (out) => [before, cliArgs(out)],
   typical: (out) => ['node', [join(BENCH, 'node/typical.mjs'), '--input', leads, '--output', out, ...common]],
   tuned: (out) => ['node', [join(BENCH, 'node/tuned.mjs'), '--input', leads, '--output', out, ...common]],
   fetchonly: (out) => [BIN('fetch-ceiling'), [join(WORK, 'rust-0.jsonl'), String(cfg.concurrency), String(cfg.timeout), String(cfg.requestTimeout)]],
 };
-const runs = { rust: [], typical: [], tuned: [], fetchonly: [] };
-const order = ['rust', 'typical', 'tuned', 'fetchonly'];
+const runs = { rust: [], typical: [], tuned: [], fetchonly: [], ...(before ? { before: [] } : {}) };
+const order = ['rust', 'typical', 'tuned', 'fetchonly', ...(before ? ['before'] : [])];
 for (let r = 0; r < cfg.rounds; r++) {
   const turn = order.map((_, i) => order[(i + r) % order.length]);
   if (r === 0) turn.sort((a, b) => (a === 'fetchonly') - (b === 'fetchonly')); // needs rust-0.jsonl
@@ -95,14 +99,14 @@ for (const [side, ms] of Object.entries(runs)) {
 }
 const base = runs.rust[0].results;
 const agree = {};
-for (const side of ['rust', 'typical', 'tuned']) {
+for (const side of ['rust', 'typical', 'tuned', ...(before ? ['before'] : [])]) {
   const a = runs[side].map((m) => agreement(base, m.results).all);
   agree[side] = { pct: Math.min(...a), sum: checksum(runs[side][0].results), diffs: agreement(base, runs[side][0].results).diffs };
 }
 
 // 6. table
 const rows = [['side', 'leads/s', 'pages/s', 'p50 ms', 'p99 ms', 'peak RSS MB', 'CPU-s/1k pages', 'checksum', 'agree %']];
-const names = { rust: 'rust (CLI)', typical: 'node typical', tuned: 'node tuned', fetchonly: 'rust fetch-only' };
+const names = { rust: 'rust (CLI)', typical: 'node typical', tuned: 'node tuned', fetchonly: 'rust fetch-only', before: 'rust (CLI, BENCH_BEFORE)' };
 for (const [side, s] of Object.entries(summary)) {
   rows.push([names[side], s.leads_s.toFixed(1), s.pages_s.toFixed(0), isNaN(s.p50) ? '-' : String(s.p50), isNaN(s.p99) ? '-' : String(s.p99),
     s.rss.toFixed(0), s.cpu1k.toFixed(2), agree[side]?.sum ?? '-', agree[side] ? agree[side].pct.toFixed(1) : '-']);
@@ -115,6 +119,10 @@ console.log(`\nmachine: ${cores} cores, ${cpus()[0]?.model ?? '?'}, ${(totalmem(
 console.log(table(rows));
 console.log(`\nratios rust/typical: pages/s ${ratio(R.pages_s, summary.typical.pages_s).toFixed(1)}x, pages per CPU-s ${ratio(R.pagesPerCpu, summary.typical.pagesPerCpu).toFixed(1)}x, peak RSS typical/rust ${ratio(summary.typical.rss, R.rss).toFixed(1)}x`);
 console.log(`ratios rust/tuned:   pages/s ${ratio(R.pages_s, summary.tuned.pages_s).toFixed(1)}x, pages per CPU-s ${ratio(R.pagesPerCpu, summary.tuned.pagesPerCpu).toFixed(1)}x, peak RSS tuned/rust ${ratio(summary.tuned.rss, R.rss).toFixed(1)}x`);
+if (summary.before) {
+  const B = summary.before;
+  console.log(`after/before:        pages/s ${ratio(R.pages_s, B.pages_s).toFixed(2)}x, CPU-s/1k pages ${B.cpu1k.toFixed(2)} -> ${R.cpu1k.toFixed(2)}, peak RSS ${B.rss.toFixed(0)} -> ${R.rss.toFixed(0)} MB`);
+}
 console.log(`limits: server ${ceiling ? `${ceiling.rps.toFixed(0)} pages/s (${ceiling.mbps.toFixed(0)} MB/s, wrk 1 thread, 32 connections)` : 'not measured'}; ` +
   `parser ${parse.mb_per_s} MB/s on one core x ${cores} cores = ${(parse.mb_per_s * cores).toFixed(0)} MB/s (${(parse.pages_per_s * cores).toFixed(0)} pages/s); ` +
   `rust fetch-only ${summary.fetchonly ? summary.fetchonly.pages_s.toFixed(0) : '?'} pages/s; browser fallback: 0% of pages (--browser never)`);
