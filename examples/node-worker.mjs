@@ -5,7 +5,7 @@
 //
 // Environment (the same names as the Rust worker): REDIS_URL or REDIS_HOST / REDIS_PORT /
 // REDIS_PASSWORD / REDIS_DB, QUEUE_NAME (leads), BULLMQ_PREFIX (bull), WORKER_CONCURRENCY (8),
-// LEAD_AUDIT_TIMEOUT, LEAD_AUDIT_MAX_PAGES, LEAD_AUDIT_BROWSER, LEAD_AUDIT_DEFAULT_REGION,
+// LEAD_AUDIT_TIMEOUT, LEAD_AUDIT_REQUEST_TIMEOUT, LEAD_AUDIT_MAX_PAGES, LEAD_AUDIT_BROWSER, LEAD_AUDIT_DEFAULT_REGION,
 // LEAD_AUDIT_FINGERPRINTS, LEAD_AUDIT_ALLOW_PRIVATE_NETWORKS, LEAD_AUDIT_NO_DOMAIN_LOOKUP.
 import { Worker } from 'bullmq'
 
@@ -40,6 +40,7 @@ function redisConnection() {
 // Undefined entries keep the addon's defaults.
 const auditOptions = {
   timeout: number('LEAD_AUDIT_TIMEOUT'),
+  requestTimeout: number('LEAD_AUDIT_REQUEST_TIMEOUT'),
   maxPages: number('LEAD_AUDIT_MAX_PAGES'),
   browser: env.LEAD_AUDIT_BROWSER,
   defaultRegion: env.LEAD_AUDIT_DEFAULT_REGION,

@@ -31,14 +31,8 @@ for (const k of ['REDIS_URL', 'DATABASE_URL', 'BACKEND_URL', 'METRICS_ADDR', 'DE
   delete process.env[k];
 }
 
-// Every side gets the same audit settings, by the variables each reads. The example worker
-// passes no request timeout to the addon unless it reads LEAD_AUDIT_REQUEST_TIMEOUT; then all
-// sides keep the default 10 s so that they still wait equally long on silent sites.
-const exampleTakesRequestTimeout = readFileSync(EXAMPLE, 'utf8').includes('LEAD_AUDIT_REQUEST_TIMEOUT');
-const requestTimeout = exampleTakesRequestTimeout ? cfg.requestTimeout : 10;
-if (!exampleTakesRequestTimeout) {
-  log(`examples/node-worker.mjs does not read LEAD_AUDIT_REQUEST_TIMEOUT: every side runs with a ${requestTimeout} s request timeout (the addon's default) instead of ${cfg.requestTimeout} s`);
-}
+// Every side gets the same audit settings, by the variables each reads.
+const requestTimeout = cfg.requestTimeout;
 const auditEnv = {
   REDIS_HOST: redis.host,
   REDIS_PORT: String(redis.port),
