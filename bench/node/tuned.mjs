@@ -4,7 +4,7 @@
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { readFileSync, createWriteStream } from 'node:fs';
-import { parseArgs, HostLimiter, USER_AGENT } from './lib/lead.mjs';
+import { parseArgs, HostLimiter } from './lib/lead.mjs';
 
 const opts = parseArgs(process.argv.slice(2));
 const workers = opts.workers ?? availableParallelism();
@@ -33,34 +33,14 @@ if (cluster.isPrimary) {
   let exited = 0;
   cluster.on('exit', () => { if (++exited === workers) out.end(); });
 } else {
-  const { request, Agent } = await import('undici');
+  const { undiciSender } = await import('./lib/undici.mjs');
   const { parseDocument } = await import('htmlparser2');
   const { selectOne } = await import('css-select');
   const { loadFingerprints, detectPrefiltered } = await import('./lib/fingerprints.mjs');
   const { walk, cookies } = await import('./lib/page.mjs');
   const { auditLead } = await import('./lib/lead.mjs');
   const fp = loadFingerprints();
-  const dispatcher = new Agent({ keepAliveTimeout: 15000, connections: opts.perHost });
-
-  const send = async (url, timeoutMs) => {
-    try {
-      const res = await request(url, {
-        dispatcher,
-        headers: { 'user-agent': USER_AGENT, accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5' },
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      const headers = [];
-      for (const [k, v] of Object.entries(res.headers)) {
-        for (const x of Array.isArray(v) ? v : [v]) headers.push([k, x]);
-      }
-      return { status: res.statusCode, headers, body: await res.body.text() };
-    } catch (e) {
-      const timeout = /timeout|abort/i.test(`${e.name} ${e.code}`);
-      throw Object.assign(e, { kind: timeout ? 'timeout' : 'connect' });
-    }
-  };
+  const send = undiciSender(opts.perHost);
 
   const analyze = (url, res) => {
     const doc = parseDocument(res.body);

@@ -11,10 +11,10 @@
 // looks up domains and does not guard against private addresses, so LEAD_AUDIT_BROWSER,
 // LEAD_AUDIT_NO_DOMAIN_LOOKUP and LEAD_AUDIT_ALLOW_PRIVATE_NETWORKS have nothing to switch.
 import { Worker } from 'bullmq'
-import { Agent, request } from 'undici'
+import { undiciSender } from './lib/undici.mjs'
 import * as cheerio from 'cheerio'
 
-import { auditLead, HostLimiter, USER_AGENT } from './lib/lead.mjs'
+import { auditLead, HostLimiter } from './lib/lead.mjs'
 import { walk, cookies } from './lib/page.mjs'
 import { loadFingerprints, detectNaive } from './lib/fingerprints.mjs'
 
@@ -51,27 +51,7 @@ const opts = {
 }
 
 const fp = loadFingerprints()
-const dispatcher = new Agent({ keepAliveTimeout: 15000, connections: opts.perHost })
-
-async function send(url, timeoutMs) {
-  try {
-    const res = await request(url, {
-      dispatcher,
-      headers: { 'user-agent': USER_AGENT, accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5' },
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      signal: AbortSignal.timeout(timeoutMs),
-    })
-    const headers = []
-    for (const [k, v] of Object.entries(res.headers)) {
-      for (const x of Array.isArray(v) ? v : [v]) headers.push([k, x])
-    }
-    return { status: res.statusCode, headers, body: await res.body.text() }
-  } catch (e) {
-    const timeout = /timeout|abort/i.test(`${e.name} ${e.code}`)
-    throw Object.assign(e, { kind: timeout ? 'timeout' : 'connect' })
-  }
-}
+const send = undiciSender(opts.perHost)
 
 // One cheerio document per page: contacts, links, metas and scripts in one walk of it,
 // fingerprints matched technology by technology, DOM patterns through cheerio selectors.
