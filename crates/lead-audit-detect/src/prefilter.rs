@@ -40,6 +40,7 @@ impl Literals {
         seen
     }
 }
+
 #[cfg(test)]
 mod tests {
     use super::Literals;

@@ -13,14 +13,14 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 use url::{Host, Url};
 
+use super::guard::forbidden_reason;
+use super::resolver::{GuardedResolver, ResolveError};
+use crate::{AuditOptions, Error, ErrorKind};
+
 /// How long an idle connection stays pooled. A lead fetches its pages back to back and its
 /// host is rarely seen again, so connections kept longer only hold buffers: at 70 leads/s a
 /// 15 s pool held ~1,000 hosts' connections.
 const POOL_IDLE: Duration = Duration::from_secs(3);
-
-use super::guard::forbidden_reason;
-use super::resolver::{GuardedResolver, ResolveError};
-use crate::{AuditOptions, Error, ErrorKind};
 
 /// A page as fetched over HTTP.
 #[derive(Debug, Clone)]
