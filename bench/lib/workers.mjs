@@ -32,13 +32,12 @@ for (const k of ['REDIS_URL', 'DATABASE_URL', 'BACKEND_URL', 'METRICS_ADDR', 'DE
 }
 
 // Every side gets the same audit settings, by the variables each reads.
-const requestTimeout = cfg.requestTimeout;
 const auditEnv = {
   REDIS_HOST: redis.host,
   REDIS_PORT: String(redis.port),
   WORKER_CONCURRENCY: String(cfg.concurrency),
   LEAD_AUDIT_TIMEOUT: String(cfg.timeout),
-  LEAD_AUDIT_REQUEST_TIMEOUT: String(requestTimeout),
+  LEAD_AUDIT_REQUEST_TIMEOUT: String(cfg.requestTimeout),
   LEAD_AUDIT_MAX_PAGES: '5',
   LEAD_AUDIT_BROWSER: 'never',
   LEAD_AUDIT_NO_DOMAIN_LOOKUP: '1',
@@ -171,7 +170,7 @@ const P = summary.plain;
 const vsPlain = (side) => `jobs/s ${ratio(summary[side].jobs_s, P.jobs_s).toFixed(1)}x, pages per CPU-s ${ratio(summary[side].pagesPerCpu, P.pagesPerCpu).toFixed(1)}x, peak RSS plain/${side} ${ratio(P.rss, summary[side].rss).toFixed(1)}x`;
 console.log(`\nmachine: ${availableParallelism()} cores, ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, load average ${load.map((l) => l.toFixed(1)).join(' → ')}; ` +
   `Redis ${redis.host}:${redis.port}; corpus: ${cfg.sites} sites (seed ${cfg.seed}) as ${leads.length} jobs, concurrency ${cfg.concurrency}, ` +
-  `timeouts ${cfg.timeout} s per lead / ${requestTimeout} s per request, --browser never, no domain lookup; ${cfg.rounds} rounds, medians`);
+  `timeouts ${cfg.timeout} s per lead / ${cfg.requestTimeout} s per request, --browser never, no domain lookup; ${cfg.rounds} rounds, medians`);
 console.log(table(rows));
 console.log(`\nratios addon worker / plain-JS worker: ${vsPlain('addon')}`);
 console.log(`ratios rust worker / plain-JS worker:  ${vsPlain('rust')}`);
