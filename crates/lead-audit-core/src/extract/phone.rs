@@ -5,9 +5,9 @@
 //! text candidate must look like a phone number *and* either be international (`+…`), sit
 //! next to a cue (`Tel.`, `Phone:`, a phone icon) or be written in a national phone format.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex};
 
 use percent_encoding::percent_decode_str;
 use phonenumber::country::Id;
@@ -278,7 +278,34 @@ pub(crate) fn resolve(pending: &[Pending], regions: &[Id]) -> Vec<String> {
     out
 }
 
+/// Validations remembered across pages: a site repeats its header and footer number on
+/// every page, and validation (libphonenumber's regexes) is the dearest step of extraction.
+/// Cleared when full, so it never grows past this many entries.
+const VALIDATED_MAX: usize = 4096;
+
+type ValidationKey = (String, Option<Id>, bool);
+
+static VALIDATED: LazyLock<Mutex<HashMap<ValidationKey, Option<String>>>> =
+    LazyLock::new(|| Mutex::new(HashMap::with_capacity(VALIDATED_MAX)));
+
+/// `number` in E.164 when it is a valid number (of `region` when it has no `+`).
 fn e164(number: &str, region: Option<Id>, need_trunk_prefix: bool) -> Option<String> {
+    let key = (number.to_owned(), region, need_trunk_prefix);
+    // A poisoned lock only means another thread panicked mid-insert: validate uncached.
+    if let Some(known) = VALIDATED.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return known;
+    }
+    let found = validate(number, region, need_trunk_prefix);
+    if let Ok(mut cache) = VALIDATED.lock() {
+        if cache.len() >= VALIDATED_MAX {
+            cache.clear();
+        }
+        cache.insert(key, found.clone());
+    }
+    found
+}
+
+fn validate(number: &str, region: Option<Id>, need_trunk_prefix: bool) -> Option<String> {
     let n = phonenumber::parse(region, number).ok()?;
     if !n.is_valid() {
         return None;
