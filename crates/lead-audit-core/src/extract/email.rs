@@ -4,7 +4,6 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 use percent_encoding::percent_decode_str;
 use regex::Regex;
 use serde::Deserialize;
@@ -56,17 +55,23 @@ static BARE_AT: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap()
 });
 
-/// Cheap test for the obfuscated forms before any regex runs.
-#[allow(clippy::unwrap_used)]
-static OBFUSCATION_HINT: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .build([
-            "[at", "(at", "{at", "[ at", "( at", "{ at", "[@", "(@", "{@", "<at>", "[ät", "(ät",
-            " at ",
-        ])
-        .unwrap()
-});
+/// Whether `text` may hold a bracketed `at` (`[at]`, `( @ )`, `{ät}`, `<at>`): an opening
+/// bracket, optional whitespace, then `at`, `ät` or `@`. Every match of `OBFUSCATED_AT` starts
+/// this way, so the regex runs only where this holds.
+fn may_hold_bracketed_at(text: &str) -> bool {
+    text.bytes().enumerate().any(|(i, b)| {
+        if !matches!(b, b'[' | b'(' | b'{' | b'<') {
+            return false;
+        }
+        // `i` is an ASCII byte, so `i + 1` is a char boundary.
+        let mut rest = text[i + 1..].trim_start().chars();
+        match rest.next() {
+            Some('@') => true,
+            Some('a' | 'A' | 'ä' | 'Ä') => matches!(rest.next(), Some('t' | 'T')),
+            _ => false,
+        }
+    })
+}
 
 /// Lowercases and validates one candidate; `None` when it is not a real, contactable
 /// address (asset name, package spec, tracking host, placeholder, no-reply…).
@@ -150,7 +155,7 @@ pub(crate) fn scan_text(text: &str, out: &mut Vec<String>) {
     if text.contains('@') {
         scan_plain(text, out);
     }
-    if OBFUSCATION_HINT.is_match(text) {
+    if may_hold_bracketed_at(text) {
         if let std::borrow::Cow::Owned(s) = OBFUSCATED_AT.replace_all(text, "@") {
             let s = OBFUSCATED_DOT.replace_all(&s, ".");
             scan_plain(&s, out);
@@ -346,6 +351,10 @@ mod tests {
             ["office@kanzlei-berger.at"]
         );
         assert_eq!(scan("hello{at}studio.fr"), ["hello@studio.fr"]);
+        // Any run of whitespace inside the brackets, any case, the German `ät`.
+        assert_eq!(scan("team[\t AT ]bistro.de"), ["team@bistro.de"]);
+        assert_eq!(scan("anna (Ät) praxis-vogel.de"), ["anna@praxis-vogel.de"]);
+        assert_eq!(scan("shop <at> florist.ie"), ["shop@florist.ie"]);
         assert_eq!(
             scan("sales [@] shop [dot] co [dot] uk"),
             ["sales@shop.co.uk"]
@@ -361,6 +370,17 @@ mod tests {
         // `at` inside a sentence is not an address.
         assert!(scan("Meet us at noon. The shop at Main Street dot com stores").is_empty());
         assert!(scan("We are at home.com every day of the week").is_empty());
+    }
+
+    #[test]
+    fn bracketed_at_hint() {
+        assert!(may_hold_bracketed_at("a [at] b"));
+        assert!(may_hold_bracketed_at("a (\u{a0} @) b"));
+        assert!(may_hold_bracketed_at("a {ÄT} b"));
+        assert!(!may_hold_bracketed_at(
+            "Call (555) 010-0132, we are at home"
+        ));
+        assert!(!may_hold_bracketed_at("[a]t (a"));
     }
 
     #[test]

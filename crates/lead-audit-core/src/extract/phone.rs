@@ -286,7 +286,7 @@ const VALIDATED_MAX: usize = 4096;
 type ValidationKey = (String, Option<Id>, bool);
 
 static VALIDATED: LazyLock<Mutex<HashMap<ValidationKey, Option<String>>>> =
-    LazyLock::new(|| Mutex::new(HashMap::with_capacity(VALIDATED_MAX)));
+    LazyLock::new(|| Mutex::new(HashMap::new()));
 
 /// `number` in E.164 when it is a valid number (of `region` when it has no `+`).
 fn e164(number: &str, region: Option<Id>, need_trunk_prefix: bool) -> Option<String> {
