@@ -77,8 +77,8 @@ pub fn load(dir: &Path) -> anyhow::Result<(Manifest, Vec<Site>)> {
     for spec in &manifest.sites {
         let mut pages = HashMap::new();
         for (path, p) in &spec.pages {
-            let body = std::fs::read(dir.join(&p.file))
-                .with_context(|| format!("reading {}", p.file))?;
+            let body =
+                std::fs::read(dir.join(&p.file)).with_context(|| format!("reading {}", p.file))?;
             pages.insert(
                 path.clone(),
                 Page {

@@ -23,7 +23,10 @@ use tokio::net::TcpListener;
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
-    let dir = PathBuf::from(args.next().context("usage: corpus-server <corpus-dir> [threads]")?);
+    let dir = PathBuf::from(
+        args.next()
+            .context("usage: corpus-server <corpus-dir> [threads]")?,
+    );
     let threads: usize = args.next().map(|t| t.parse()).transpose()?.unwrap_or(1);
     let (manifest, sites) = corpus::load(&dir)?;
     let sites: Arc<Vec<Site>> = Arc::new(sites);
@@ -35,10 +38,20 @@ fn main() -> anyhow::Result<()> {
         let mut binds = Vec::new();
         for (i, spec) in manifest.sites.iter().enumerate() {
             let addr: SocketAddr = format!("{}:{}", spec.host, manifest.port).parse()?;
-            binds.push((TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?, Some(i)));
+            binds.push((
+                TcpListener::bind(addr)
+                    .await
+                    .with_context(|| format!("binding {addr}"))?,
+                Some(i),
+            ));
         }
         let all: SocketAddr = format!("127.0.0.1:{}", manifest.port).parse()?;
-        binds.push((TcpListener::bind(all).await.with_context(|| format!("binding {all}"))?, None));
+        binds.push((
+            TcpListener::bind(all)
+                .await
+                .with_context(|| format!("binding {all}"))?,
+            None,
+        ));
         for (listener, site) in binds {
             let sites = sites.clone();
             tokio::spawn(accept(listener, site, sites));
@@ -69,7 +82,11 @@ async fn accept(listener: TcpListener, site: Option<usize>, sites: Arc<Vec<Site>
     }
 }
 
-async fn answer(sites: &[Site], site: Option<usize>, req: Request<Incoming>) -> Response<Full<Bytes>> {
+async fn answer(
+    sites: &[Site],
+    site: Option<usize>,
+    req: Request<Incoming>,
+) -> Response<Full<Bytes>> {
     let path = req.uri().path();
     let (site, path) = match site {
         Some(i) => (&sites[i], path),
@@ -111,7 +128,11 @@ async fn answer(sites: &[Site], site: Option<usize>, req: Request<Incoming>) -> 
 
 fn plain(status: u16, text: &'static str) -> Response<Full<Bytes>> {
     let mut r = Response::new(Full::new(Bytes::from_static(text.as_bytes())));
-    *r.status_mut() = hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
-    r.headers_mut().insert("content-type", hyper::header::HeaderValue::from_static("text/plain"));
+    *r.status_mut() =
+        hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    r.headers_mut().insert(
+        "content-type",
+        hyper::header::HeaderValue::from_static("text/plain"),
+    );
     r
 }

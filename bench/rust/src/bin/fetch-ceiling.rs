@@ -38,7 +38,9 @@ struct Counts {
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [file, conc, timeout, req_timeout] = args.as_slice() else {
-        anyhow::bail!("usage: fetch-ceiling <results.jsonl> <concurrency> <timeout> <request-timeout>");
+        anyhow::bail!(
+            "usage: fetch-ceiling <results.jsonl> <concurrency> <timeout> <request-timeout>"
+        );
     };
     let leads: Vec<Result> = std::fs::read_to_string(file)
         .with_context(|| format!("reading {file}"))?
@@ -87,7 +89,9 @@ async fn one_lead(fetcher: &Fetcher, counts: &Counts, options: &AuditOptions, le
         return;
     };
     counts.pages.fetch_add(1, Ordering::Relaxed);
-    counts.bytes.fetch_add(page.body.len() as u64, Ordering::Relaxed);
+    counts
+        .bytes
+        .fetch_add(page.body.len() as u64, Ordering::Relaxed);
     if page.status >= 400 || !page.is_html() {
         return;
     }
@@ -97,14 +101,21 @@ async fn one_lead(fetcher: &Fetcher, counts: &Counts, options: &AuditOptions, le
     let aux = futures::future::join_all(aux.map(|u| async move {
         let _ = fetcher.get(&u, deadline).await;
     }));
-    let crawled = stream::iter(lead.pages.iter().skip(1).filter_map(|r| Url::parse(&r.url).ok()))
-        .map(|u| async move {
-            if let Ok(p) = fetcher.get(&u, deadline).await {
-                counts.pages.fetch_add(1, Ordering::Relaxed);
-                counts.bytes.fetch_add(p.body.len() as u64, Ordering::Relaxed);
-            }
-        })
-        .buffered(options.per_host_concurrency)
-        .collect::<Vec<()>>();
+    let crawled = stream::iter(
+        lead.pages
+            .iter()
+            .skip(1)
+            .filter_map(|r| Url::parse(&r.url).ok()),
+    )
+    .map(|u| async move {
+        if let Ok(p) = fetcher.get(&u, deadline).await {
+            counts.pages.fetch_add(1, Ordering::Relaxed);
+            counts
+                .bytes
+                .fetch_add(p.body.len() as u64, Ordering::Relaxed);
+        }
+    })
+    .buffered(options.per_host_concurrency)
+    .collect::<Vec<()>>();
     tokio::join!(aux, crawled);
 }

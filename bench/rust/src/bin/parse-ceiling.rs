@@ -16,7 +16,10 @@ use url::Url;
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
-    let dir = PathBuf::from(args.next().context("usage: parse-ceiling <corpus-dir> [seconds]")?);
+    let dir = PathBuf::from(
+        args.next()
+            .context("usage: parse-ceiling <corpus-dir> [seconds]")?,
+    );
     let min_secs: f64 = args.next().map(|s| s.parse()).transpose()?.unwrap_or(3.0);
     let (manifest, sites) = corpus::load(&dir)?;
     let mut pages = Vec::new();
@@ -43,7 +46,14 @@ fn main() -> anyhow::Result<()> {
     };
     // Warm the lazily built matchers before timing.
     let (u, h, hd) = &pages[0];
-    std::hint::black_box(analyze_page(&PageInput { url: u, html: h, headers: hd }, &config));
+    std::hint::black_box(analyze_page(
+        &PageInput {
+            url: u,
+            html: h,
+            headers: hd,
+        },
+        &config,
+    ));
     let started = Instant::now();
     let cpu0 = thread_cpu_secs()?;
     let (mut n, mut bytes) = (0u64, 0u64);
