@@ -2,10 +2,8 @@
 //! and whether the page is a client-rendered shell. Synchronous (`scraper::Html` is `!Send`):
 //! callers run it on a blocking thread.
 
-use std::sync::LazyLock;
-
 use lead_audit_detect::{DetectInput, Detector, Technology};
-use scraper::{Html, Node, Selector};
+use scraper::{ElementRef, Html, Node};
 use url::Url;
 
 use crate::audit::{page_facts, PageFacts};
@@ -74,21 +72,55 @@ pub struct PageAnalysis {
     pub shell: ShellSignals,
 }
 
-#[allow(clippy::unwrap_used)] // literal selectors
-static META: LazyLock<Selector> = LazyLock::new(|| Selector::parse("meta[content]").unwrap());
-#[allow(clippy::unwrap_used)]
-static SCRIPT: LazyLock<Selector> = LazyLock::new(|| Selector::parse("script").unwrap());
-#[allow(clippy::unwrap_used)]
-static APP_ROOT: LazyLock<Selector> = LazyLock::new(|| {
-    Selector::parse(
-        "#root, #app, #__next, #__nuxt, #___gatsby, app-root, [ng-app], [data-reactroot]",
-    )
-    .unwrap()
-});
-#[allow(clippy::unwrap_used)]
-static NOSCRIPT: LazyLock<Selector> = LazyLock::new(|| Selector::parse("noscript").unwrap());
-#[allow(clippy::unwrap_used)]
-static BODY: LazyLock<Selector> = LazyLock::new(|| Selector::parse("body").unwrap());
+/// `id`s of the element a client-side framework renders into.
+const APP_ROOT_IDS: &[&str] = &["root", "app", "__next", "__nuxt", "___gatsby"];
+
+/// The elements the detectors and the shell check read, gathered in one walk of the tree
+/// (a `select` per selector walked the whole tree each time).
+#[derive(Default)]
+struct Elements<'a> {
+    meta: Vec<(String, String)>,
+    scripts: Vec<ElementRef<'a>>,
+    noscripts: Vec<ElementRef<'a>>,
+    body: Option<ElementRef<'a>>,
+    app_roots: Vec<ElementRef<'a>>,
+}
+
+impl<'a> Elements<'a> {
+    fn of(doc: &'a Html) -> Self {
+        let mut found = Elements::default();
+        for node in doc.tree.root().descendants() {
+            let Some(el) = ElementRef::wrap(node) else {
+                continue;
+            };
+            let v = el.value();
+            match v.name() {
+                "meta" => {
+                    if let (Some(name), Some(content)) = (
+                        v.attr("name").or_else(|| v.attr("property")),
+                        v.attr("content"),
+                    ) {
+                        found
+                            .meta
+                            .push((name.to_ascii_lowercase(), content.to_owned()));
+                    }
+                }
+                "script" => found.scripts.push(el),
+                "noscript" => found.noscripts.push(el),
+                "body" if found.body.is_none() => found.body = Some(el),
+                _ => {}
+            }
+            if v.name() == "app-root"
+                || v.id().is_some_and(|id| APP_ROOT_IDS.contains(&id))
+                || v.attr("ng-app").is_some()
+                || v.attr("data-reactroot").is_some()
+            {
+                found.app_roots.push(el);
+            }
+        }
+        found
+    }
+}
 
 /// Markers in raw HTML of sites whose content is built by scripts.
 const CLIENT_MARKERS: &[&str] = &[
@@ -106,19 +138,10 @@ const CLIENT_MARKERS: &[&str] = &[
 /// Parses `input.html` once and runs every analysis on it.
 pub fn analyze_page(input: &PageInput<'_>, config: &AnalyzeConfig<'_>) -> PageAnalysis {
     let doc = Html::parse_document(input.html);
-    let mut meta = Vec::new();
-    for m in doc.select(&META) {
-        let v = m.value();
-        if let (Some(name), Some(content)) = (
-            v.attr("name").or_else(|| v.attr("property")),
-            v.attr("content"),
-        ) {
-            meta.push((name.to_ascii_lowercase(), content.to_owned()));
-        }
-    }
+    let elements = Elements::of(&doc);
     let mut script_srcs = Vec::new();
     let mut scripts = Vec::new();
-    for s in doc.select(&SCRIPT) {
+    for s in &elements.scripts {
         match s.value().attr("src") {
             Some(src) => script_srcs.push(
                 input
@@ -138,7 +161,7 @@ pub fn analyze_page(input: &PageInput<'_>, config: &AnalyzeConfig<'_>) -> PageAn
         cookies: &cookies,
         html: input.html,
         doc: Some(&doc),
-        meta: &meta,
+        meta: &elements.meta,
         script_srcs: &script_srcs,
         scripts: &scripts,
         js: config.js,
@@ -148,7 +171,7 @@ pub fn analyze_page(input: &PageInput<'_>, config: &AnalyzeConfig<'_>) -> PageAn
         technologies,
         facts: page_facts(&doc, input.url),
         links: collect_links(&doc, input.url),
-        shell: shell_signals(&doc, input.html),
+        shell: shell_signals(&elements, input.html),
     }
 }
 
@@ -165,12 +188,13 @@ pub fn cookies_from_headers(headers: &[(String, String)]) -> Vec<(String, String
         .collect()
 }
 
-fn shell_signals(doc: &Html, html: &str) -> ShellSignals {
-    let visible_text = doc.select(&BODY).next().map(visible_chars).unwrap_or(0);
-    let empty_app_root = doc
-        .select(&APP_ROOT)
+fn shell_signals(elements: &Elements<'_>, html: &str) -> ShellSignals {
+    let visible_text = elements.body.map(visible_chars).unwrap_or(0);
+    let empty_app_root = elements
+        .app_roots
+        .iter()
         .any(|el| el.text().all(|t| t.trim().is_empty()) && el.children().count() < 3);
-    let noscript_requires_js = doc.select(&NOSCRIPT).any(|n| {
+    let noscript_requires_js = elements.noscripts.iter().any(|n| {
         let t = n.inner_html().to_ascii_lowercase();
         t.contains("javascript")
             && (t.contains("enable") || t.contains("need") || t.contains("require"))
@@ -181,7 +205,7 @@ fn shell_signals(doc: &Html, html: &str) -> ShellSignals {
         empty_app_root,
         noscript_requires_js,
         client_rendered,
-        scripts: doc.select(&SCRIPT).count(),
+        scripts: elements.scripts.len(),
     }
 }
 
@@ -212,7 +236,7 @@ mod tests {
     use super::*;
 
     fn shell(html: &str) -> ShellSignals {
-        shell_signals(&Html::parse_document(html), html)
+        shell_signals(&Elements::of(&Html::parse_document(html)), html)
     }
 
     #[test]
@@ -221,6 +245,22 @@ mod tests {
         assert!(shell(spa).is_shell());
         let ns = r#"<body><noscript>You need to enable JavaScript to run this app.</noscript><div id="x">Loading</div><script src="a.js"></script></body>"#;
         assert!(shell(ns).is_shell());
+    }
+
+    #[test]
+    fn every_kind_of_app_root_is_recognised() {
+        for root in [
+            r#"<div id="__next"></div>"#,
+            r#"<div id="___gatsby"> </div>"#,
+            "<app-root></app-root>",
+            r#"<section ng-app="shop"></section>"#,
+            r#"<main data-reactroot=""></main>"#,
+        ] {
+            let html = format!("<body>{root}<script src=\"a.js\"></script></body>");
+            assert!(shell(&html).empty_app_root, "{root}");
+        }
+        let s = shell(r#"<body><div id="rooted"></div><p id="app">Welcome</p></body>"#);
+        assert!(!s.empty_app_root, "{s:?}");
     }
 
     #[test]
