@@ -8,6 +8,7 @@ use url::Url;
 
 use crate::audit::{page_facts, PageFacts};
 use crate::crawl::{collect_links, Link};
+use crate::dom;
 use crate::extract::{extract_contacts, Contacts, ExtractOptions};
 
 /// One page to analyze.
@@ -97,8 +98,8 @@ impl<'a> Elements<'a> {
             match v.name() {
                 "meta" => {
                     if let (Some(name), Some(content)) = (
-                        v.attr("name").or_else(|| v.attr("property")),
-                        v.attr("content"),
+                        dom::attr(v, "name").or_else(|| dom::attr(v, "property")),
+                        dom::attr(v, "content"),
                     ) {
                         found
                             .meta
@@ -112,8 +113,8 @@ impl<'a> Elements<'a> {
             }
             if v.name() == "app-root"
                 || v.id().is_some_and(|id| APP_ROOT_IDS.contains(&id))
-                || v.attr("ng-app").is_some()
-                || v.attr("data-reactroot").is_some()
+                || dom::attr(v, "ng-app").is_some()
+                || dom::attr(v, "data-reactroot").is_some()
             {
                 found.app_roots.push(el);
             }
@@ -142,7 +143,7 @@ pub fn analyze_page(input: &PageInput<'_>, config: &AnalyzeConfig<'_>) -> PageAn
     let mut script_srcs = Vec::new();
     let mut scripts = Vec::new();
     for s in &elements.scripts {
-        match s.value().attr("src") {
+        match dom::attr(s.value(), "src") {
             Some(src) => script_srcs.push(
                 input
                     .url

@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
+use crate::dom;
 use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
@@ -57,7 +58,7 @@ pub fn collect_links(doc: &Html, base: &Url) -> Vec<Link> {
     let base = doc_base(doc, base);
     doc.select(&ANCHOR)
         .filter_map(|a| {
-            let href = a.value().attr("href")?.trim();
+            let href = dom::attr(a.value(), "href")?.trim();
             let mut url = base.join(href).ok()?;
             if !matches!(url.scheme(), "http" | "https") {
                 return None;
@@ -65,10 +66,8 @@ pub fn collect_links(doc: &Html, base: &Url) -> Vec<Link> {
             url.set_fragment(None);
             let mut text = a.text().collect::<String>();
             if text.trim().is_empty() {
-                text = a
-                    .value()
-                    .attr("title")
-                    .or_else(|| a.value().attr("aria-label"))
+                text = dom::attr(a.value(), "title")
+                    .or_else(|| dom::attr(a.value(), "aria-label"))
                     .unwrap_or("")
                     .to_owned();
             }
@@ -86,7 +85,7 @@ fn doc_base(doc: &Html, page: &Url) -> Url {
     static BASE: LazyLock<Selector> = LazyLock::new(|| Selector::parse("base[href]").unwrap());
     doc.select(&BASE)
         .next()
-        .and_then(|b| page.join(b.value().attr("href")?).ok())
+        .and_then(|b| page.join(dom::attr(b.value(), "href")?).ok())
         .unwrap_or_else(|| page.clone())
 }
 
@@ -94,11 +93,9 @@ fn in_footer(el: ElementRef<'_>) -> bool {
     el.ancestors().filter_map(ElementRef::wrap).any(|e| {
         let v = e.value();
         v.name() == "footer"
-            || v.attr("id")
-                .is_some_and(|s| s.to_ascii_lowercase().contains("footer"))
-            || v.attr("class")
-                .is_some_and(|s| s.to_ascii_lowercase().contains("footer"))
-            || v.attr("role") == Some("contentinfo")
+            || dom::attr(v, "id").is_some_and(|s| s.to_ascii_lowercase().contains("footer"))
+            || dom::attr(v, "class").is_some_and(|s| s.to_ascii_lowercase().contains("footer"))
+            || dom::attr(v, "role") == Some("contentinfo")
     })
 }
 

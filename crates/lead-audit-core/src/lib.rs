@@ -7,6 +7,7 @@
 pub mod analyze;
 pub mod audit;
 pub mod crawl;
+mod dom;
 pub mod domain;
 pub mod error;
 pub mod extract;

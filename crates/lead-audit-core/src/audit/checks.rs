@@ -5,6 +5,7 @@ use scraper::{ElementRef, Html, Node};
 use url::Url;
 
 use super::copyright::CopyrightScan;
+use crate::dom;
 
 /// What one page tells about the site's quality.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -92,7 +93,7 @@ fn inside(el: ElementRef<'_>, hit: &str, stop: &str) -> bool {
 
 fn element(facts: &mut PageFacts, el_ref: ElementRef<'_>, https: bool) {
     let el = el_ref.value();
-    let attr = |name: &str| el.attr(name);
+    let attr = |name: &str| dom::attr(el, name);
     if attr("itemscope").is_some() || attr("itemtype").is_some() {
         facts.structured_data = true;
     }
@@ -151,13 +152,12 @@ fn is_classic_script(ty: &str) -> bool {
 }
 
 fn meta(facts: &mut PageFacts, el: &Element) {
-    let name = el
-        .attr("name")
-        .or_else(|| el.attr("property"))
+    let name = dom::attr(el, "name")
+        .or_else(|| dom::attr(el, "property"))
         .unwrap_or("")
         .trim()
         .to_ascii_lowercase();
-    let content = el.attr("content").map(str::trim).unwrap_or("");
+    let content = dom::attr(el, "content").map(str::trim).unwrap_or("");
     match name.as_str() {
         "viewport" if !content.is_empty() => facts.viewport = true,
         "description" if facts.meta_description.is_none() && !content.is_empty() => {
@@ -175,15 +175,11 @@ fn insecure_subresources(el: &Element) -> u32 {
         "script" | "iframe" | "audio" | "embed" | "track" => &["src"],
         "video" => &["src", "poster"],
         "object" => &["data"],
-        "input"
-            if el
-                .attr("type")
-                .is_some_and(|t| t.eq_ignore_ascii_case("image")) =>
-        {
+        "input" if dom::attr(el, "type").is_some_and(|t| t.eq_ignore_ascii_case("image")) => {
             &["src"]
         }
         "link" => {
-            let rel = el.attr("rel").unwrap_or("").to_ascii_lowercase();
+            let rel = dom::attr(el, "rel").unwrap_or("").to_ascii_lowercase();
             let loads = rel.split_ascii_whitespace().any(|t| {
                 matches!(
                     t,
@@ -200,7 +196,7 @@ fn insecure_subresources(el: &Element) -> u32 {
     };
     attrs
         .iter()
-        .filter_map(|a| el.attr(a))
+        .filter_map(|a| dom::attr(el, a))
         .filter(|v| v.split(',').any(|part| starts_with_http(part.trim_start())))
         .count() as u32
 }

@@ -21,6 +21,7 @@ use scraper::node::Element;
 use scraper::{Html, Node};
 use url::Url;
 
+use crate::dom;
 use line::Line;
 use phone::Pending;
 use region::PageRegions;
@@ -238,8 +239,7 @@ fn finish_line(line: &mut Line<'_>, c: &mut Collector, tail: &mut String) {
 }
 
 fn is_json_ld(el: &Element) -> bool {
-    el.attr("type")
-        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
+    dom::attr(el, "type").is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
 }
 
 /// Class names themes put on phone numbers and their icons (`fa-phone`, `header-phone`,
