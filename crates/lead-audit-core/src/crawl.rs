@@ -4,9 +4,10 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-use crate::dom;
 use scraper::{ElementRef, Html, Selector};
 use url::Url;
+
+use crate::dom;
 
 /// A link found on a page.
 #[derive(Debug, Clone, PartialEq, Eq)]
