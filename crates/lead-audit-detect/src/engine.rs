@@ -138,8 +138,10 @@ impl Engine {
         for (name, value) in cookies.iter() {
             self.cookies.run(&lower(name), value.as_bytes(), &mut hits);
         }
+        // A caller that gathered any of them gathered all: an empty list is then the page's
+        // answer, and walking the tree again would find nothing more.
         let need_parts =
-            input.meta.is_empty() || input.script_srcs.is_empty() || input.scripts.is_empty();
+            input.meta.is_empty() && input.script_srcs.is_empty() && input.scripts.is_empty();
         let parts = match input.doc {
             Some(doc) if need_parts => DocParts::from_doc(doc),
             _ => DocParts::default(),

@@ -51,7 +51,8 @@ pub struct DetectInput<'a> {
     pub html: &'a str,
     /// The parsed document, for `dom` selectors; when absent `dom` patterns are skipped.
     pub doc: Option<&'a scraper::Html>,
-    /// `<meta name|property=… content=…>` pairs, names lowercased.
+    /// `<meta name|property=… content=…>` pairs, names lowercased. When this, `script_srcs`
+    /// and `scripts` are all empty, the three are read from `doc`.
     pub meta: &'a [(String, String)],
     /// `src` of every `<script>`, absolute or as written.
     pub script_srcs: &'a [String],
