@@ -1,9 +1,12 @@
 //! The one result shape of the project (SPEC §3), serialised as camelCase JSON everywhere.
 
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
+use std::fmt;
+use std::hash::{Hash, Hasher};
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 pub use lead_audit_detect::Technology;
 
@@ -102,11 +105,218 @@ pub enum Severity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditIssue {
     /// Stable id, e.g. `no-https`.
-    pub id: String,
+    pub id: IssueId,
     /// How much it matters.
     pub severity: Severity,
     /// What is wrong, for a person.
     pub message: String,
+}
+
+/// The stable id of an audit issue, written in kebab-case (`no-https`, `outdated-jquery`).
+/// Every id and the check that raises it are listed in `docs/scoring.md`.
+///
+/// Ids compare, hash and serialize as their text, so an id read back from an audit stored by
+/// another version is kept as [`IssueId::Other`] instead of making the audit unreadable.
+#[derive(Debug, Clone)]
+pub enum IssueId {
+    /// `no-https`: the final home page URL is plain http.
+    NoHttps,
+    /// `no-https-redirect`: the site has https but plain http does not redirect to it.
+    NoHttpsRedirect,
+    /// `certificate-expired`: the TLS certificate has expired.
+    CertificateExpired,
+    /// `certificate-expiring`: the TLS certificate expires soon.
+    CertificateExpiring,
+    /// `no-hsts`: an https site sends no `Strict-Transport-Security` header.
+    NoHsts,
+    /// `mixed-content`: an https page loads resources over plain http.
+    MixedContent,
+    /// `no-viewport`: no viewport meta tag, so the site is not built for phones.
+    NoViewport,
+    /// `missing-title`: the home page has no `<title>`.
+    MissingTitle,
+    /// `short-title`: the title is too short to tell searchers much.
+    ShortTitle,
+    /// `long-title`: search results cut the title.
+    LongTitle,
+    /// `missing-meta-description`: the home page has no meta description.
+    MissingMetaDescription,
+    /// `short-meta-description`: the meta description is too short.
+    ShortMetaDescription,
+    /// `long-meta-description`: search results cut the meta description.
+    LongMetaDescription,
+    /// `no-h1`: the home page has no `<h1>`.
+    NoH1,
+    /// `multiple-h1`: the home page has more than one `<h1>`.
+    MultipleH1,
+    /// `images-without-alt`: an image has no `alt` attribute.
+    ImagesWithoutAlt,
+    /// `stale-copyright`: the copyright year is older than last year.
+    StaleCopyright,
+    /// `heavy-page`: the home page HTML is heavy.
+    HeavyPage,
+    /// `slow-response`: the home page HTML is slow to arrive.
+    SlowResponse,
+    /// `render-blocking-scripts`: scripts in `<head>` block rendering.
+    RenderBlockingScripts,
+    /// `no-structured-data`: neither JSON-LD nor microdata.
+    NoStructuredData,
+    /// `no-open-graph`: no Open Graph tags.
+    NoOpenGraph,
+    /// `no-favicon`: no favicon declared or at `/favicon.ico`.
+    NoFavicon,
+    /// `no-robots-txt`: no `/robots.txt`.
+    NoRobotsTxt,
+    /// `no-sitemap`: no sitemap in robots.txt nor at `/sitemap.xml`.
+    NoSitemap,
+    /// `outdated-<software>`: a library or CMS older than its rule in
+    /// `data/audit_software.json` allows. Holds the whole id; made by [`IssueId::outdated`].
+    Outdated(String),
+    /// `eol-<software>`: server software or a platform past its end of life. Holds the whole
+    /// id; made by [`IssueId::eol`].
+    Eol(String),
+    /// An id this version does not raise, kept as read.
+    Other(String),
+}
+
+impl IssueId {
+    /// The ids without a software name, for parsing.
+    const FIXED: &'static [IssueId] = &[
+        Self::NoHttps,
+        Self::NoHttpsRedirect,
+        Self::CertificateExpired,
+        Self::CertificateExpiring,
+        Self::NoHsts,
+        Self::MixedContent,
+        Self::NoViewport,
+        Self::MissingTitle,
+        Self::ShortTitle,
+        Self::LongTitle,
+        Self::MissingMetaDescription,
+        Self::ShortMetaDescription,
+        Self::LongMetaDescription,
+        Self::NoH1,
+        Self::MultipleH1,
+        Self::ImagesWithoutAlt,
+        Self::StaleCopyright,
+        Self::HeavyPage,
+        Self::SlowResponse,
+        Self::RenderBlockingScripts,
+        Self::NoStructuredData,
+        Self::NoOpenGraph,
+        Self::NoFavicon,
+        Self::NoRobotsTxt,
+        Self::NoSitemap,
+    ];
+
+    /// `outdated-<slug>` for a software slug such as `jquery`.
+    pub fn outdated(slug: &str) -> Self {
+        Self::Outdated(format!("outdated-{slug}"))
+    }
+
+    /// `eol-<slug>` for a software slug such as `php`.
+    pub fn eol(slug: &str) -> Self {
+        Self::Eol(format!("eol-{slug}"))
+    }
+
+    /// The id as written in results, e.g. `no-https`.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NoHttps => "no-https",
+            Self::NoHttpsRedirect => "no-https-redirect",
+            Self::CertificateExpired => "certificate-expired",
+            Self::CertificateExpiring => "certificate-expiring",
+            Self::NoHsts => "no-hsts",
+            Self::MixedContent => "mixed-content",
+            Self::NoViewport => "no-viewport",
+            Self::MissingTitle => "missing-title",
+            Self::ShortTitle => "short-title",
+            Self::LongTitle => "long-title",
+            Self::MissingMetaDescription => "missing-meta-description",
+            Self::ShortMetaDescription => "short-meta-description",
+            Self::LongMetaDescription => "long-meta-description",
+            Self::NoH1 => "no-h1",
+            Self::MultipleH1 => "multiple-h1",
+            Self::ImagesWithoutAlt => "images-without-alt",
+            Self::StaleCopyright => "stale-copyright",
+            Self::HeavyPage => "heavy-page",
+            Self::SlowResponse => "slow-response",
+            Self::RenderBlockingScripts => "render-blocking-scripts",
+            Self::NoStructuredData => "no-structured-data",
+            Self::NoOpenGraph => "no-open-graph",
+            Self::NoFavicon => "no-favicon",
+            Self::NoRobotsTxt => "no-robots-txt",
+            Self::NoSitemap => "no-sitemap",
+            Self::Outdated(id) | Self::Eol(id) | Self::Other(id) => id,
+        }
+    }
+}
+
+impl From<String> for IssueId {
+    fn from(id: String) -> Self {
+        if let Some(known) = Self::FIXED.iter().find(|k| k.as_str() == id) {
+            known.clone()
+        } else if id.starts_with("outdated-") {
+            Self::Outdated(id)
+        } else if id.starts_with("eol-") {
+            Self::Eol(id)
+        } else {
+            Self::Other(id)
+        }
+    }
+}
+
+impl From<&str> for IssueId {
+    fn from(id: &str) -> Self {
+        Self::from(id.to_owned())
+    }
+}
+
+impl std::str::FromStr for IssueId {
+    type Err = std::convert::Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(s))
+    }
+}
+
+impl fmt::Display for IssueId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq for IssueId {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for IssueId {}
+
+impl Hash for IssueId {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+/// Equality and hashing follow the text, so ids can be looked up and joined as strings.
+impl Borrow<str> for IssueId {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl Serialize for IssueId {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for IssueId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
 }
 
 /// The checks of §4.5. `None` means "could not be checked".
@@ -202,6 +412,40 @@ pub enum Grade {
     Cold,
 }
 
+impl Grade {
+    /// `HOT`, `WARM` or `COLD`: the spelling of results, reasons and the store.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Hot => "HOT",
+            Self::Warm => "WARM",
+            Self::Cold => "COLD",
+        }
+    }
+}
+
+impl fmt::Display for Grade {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Grade {
+    type Err = ParseGradeError;
+
+    /// Reads `HOT`, `WARM` or `COLD`, as written by [`Grade::as_str`].
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [Self::Hot, Self::Warm, Self::Cold]
+            .into_iter()
+            .find(|g| g.as_str() == s)
+            .ok_or_else(|| ParseGradeError(s.to_owned()))
+    }
+}
+
+/// A string that is not `HOT`, `WARM` or `COLD`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown grade `{0}`")]
+pub struct ParseGradeError(String);
+
 /// The transparent points model of §4.8.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -216,4 +460,61 @@ pub struct Score {
     pub reachability: i32,
     /// One line per point given or taken.
     pub reasons: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issue_ids_serialize_as_their_text_and_read_back() {
+        for id in IssueId::FIXED {
+            let json = serde_json::to_string(id).expect("serialize");
+            assert_eq!(json, format!("\"{}\"", id.as_str()));
+            let back: IssueId = serde_json::from_str(&json).expect("deserialize");
+            assert_eq!(back.as_str(), id.as_str());
+            assert_eq!(
+                std::mem::discriminant(&back),
+                std::mem::discriminant(id),
+                "{id} reads back as the same variant"
+            );
+        }
+    }
+
+    #[test]
+    fn software_and_unknown_ids_are_kept_as_written() {
+        let read = |s: &str| serde_json::from_str::<IssueId>(&format!("\"{s}\"")).expect(s);
+        assert!(matches!(read("outdated-jquery"), IssueId::Outdated(_)));
+        assert_eq!(read("outdated-jquery"), IssueId::outdated("jquery"));
+        assert_eq!(read("eol-php"), IssueId::eol("php"));
+        let gone = read("no-flash-player");
+        assert!(matches!(gone, IssueId::Other(_)));
+        assert_eq!(
+            serde_json::to_string(&gone).expect("serialize"),
+            "\"no-flash-player\""
+        );
+    }
+
+    #[test]
+    fn an_old_audit_with_an_unknown_issue_still_reads() {
+        let json = r#"{"https":true,"outdatedLibraries":[],"eolSoftware":[],"issues":[
+            {"id":"no-viewport","severity":"high","message":"m"},
+            {"id":"retired-check","severity":"low","message":"m"}]}"#;
+        let report: AuditReport = serde_json::from_str(json).expect("old report");
+        assert_eq!(report.issues[0].id, IssueId::NoViewport);
+        assert_eq!(report.issues[1].id.as_str(), "retired-check");
+    }
+
+    #[test]
+    fn grade_text_matches_serde_and_parses_back() {
+        for g in [Grade::Hot, Grade::Warm, Grade::Cold] {
+            let json = serde_json::to_string(&g).expect("serialize");
+            assert_eq!(json, format!("\"{g}\""));
+            assert_eq!(g.as_str().parse(), Ok(g));
+        }
+        assert_eq!(
+            "hot".parse::<Grade>().map_err(|e| e.to_string()),
+            Err("unknown grade `hot`".to_owned())
+        );
+    }
 }

@@ -12,7 +12,7 @@ use url::Url;
 
 pub use config::ScoreConfig;
 
-use crate::result::{AuditResult, Grade, Score};
+use crate::result::{AuditResult, Grade, IssueId, Score};
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -30,20 +30,20 @@ static LISTS: LazyLock<(HashSet<String>, HashSet<String>)> = LazyLock::new(|| {
 });
 
 /// Issues that make a site look outdated, for the old-domain rule.
-const OUTDATED_SIGNS: &[(&str, &str)] = &[
-    ("stale-copyright", "stale copyright"),
-    ("no-viewport", "not mobile-ready"),
-    ("no-https", "no HTTPS"),
+const OUTDATED_SIGNS: &[(IssueId, &str)] = &[
+    (IssueId::StaleCopyright, "stale copyright"),
+    (IssueId::NoViewport, "not mobile-ready"),
+    (IssueId::NoHttps, "no HTTPS"),
 ];
 
 /// Issues that count as missing SEO basics.
-const SEO_BASICS: &[(&str, &str)] = &[
-    ("no-h1", "h1"),
-    ("no-structured-data", "structured data"),
-    ("no-open-graph", "Open Graph"),
-    ("no-sitemap", "sitemap"),
-    ("no-robots-txt", "robots.txt"),
-    ("no-favicon", "favicon"),
+const SEO_BASICS: &[(IssueId, &str)] = &[
+    (IssueId::NoH1, "h1"),
+    (IssueId::NoStructuredData, "structured data"),
+    (IssueId::NoOpenGraph, "Open Graph"),
+    (IssueId::NoSitemap, "sitemap"),
+    (IssueId::NoRobotsTxt, "robots.txt"),
+    (IssueId::NoFavicon, "favicon"),
 ];
 
 /// Points and their reasons, per sub-score.
@@ -106,10 +106,8 @@ pub fn score(result: &AuditResult, config: &ScoreConfig) -> Score {
             Grade::Cold
         };
         t.reasons.push(format!(
-            "= {points} points: {} (HOT from {}, WARM from {})",
-            grade_name(grade),
-            config.hot_threshold,
-            config.warm_threshold
+            "= {points} points: {grade} (HOT from {}, WARM from {})",
+            config.hot_threshold, config.warm_threshold
         ));
         grade
     };
@@ -122,24 +120,16 @@ pub fn score(result: &AuditResult, config: &ScoreConfig) -> Score {
     }
 }
 
-fn grade_name(g: Grade) -> &'static str {
-    match g {
-        Grade::Hot => "HOT",
-        Grade::Warm => "WARM",
-        Grade::Cold => "COLD",
-    }
-}
-
 fn opportunity(r: &AuditResult, c: &ScoreConfig, t: &mut Tally) {
     let a = &r.audit;
-    let has = |id: &str| a.issues.iter().any(|i| i.id == id);
-    if has("no-https") {
+    let has = |id: &IssueId| a.issues.iter().any(|i| i.id == *id);
+    if has(&IssueId::NoHttps) {
         t.opportunity(c.no_https, "no HTTPS");
     }
-    if has("no-https-redirect") {
+    if has(&IssueId::NoHttpsRedirect) {
         t.opportunity(c.no_https_redirect, "http does not redirect to HTTPS");
     }
-    if has("certificate-expired") || has("certificate-expiring") {
+    if has(&IssueId::CertificateExpired) || has(&IssueId::CertificateExpiring) {
         let when = match a.certificate_days_left {
             Some(d) if d < 0 => format!("expired {} days ago", -d),
             Some(d) => format!("expires in {d} days"),
@@ -147,31 +137,31 @@ fn opportunity(r: &AuditResult, c: &ScoreConfig, t: &mut Tally) {
         };
         t.opportunity(c.certificate_problem, format!("TLS certificate {when}"));
     }
-    if has("no-viewport") {
+    if has(&IssueId::NoViewport) {
         t.opportunity(
             c.not_mobile_ready,
             "not mobile-ready (no viewport meta tag)",
         );
     }
-    if has("stale-copyright") {
+    if has(&IssueId::StaleCopyright) {
         let year = a
             .copyright_year
             .map(|y| format!(" {y}"))
             .unwrap_or_default();
         t.opportunity(c.stale_copyright, format!("stale copyright year{year}"));
     }
-    if has("slow-response") {
+    if has(&IssueId::SlowResponse) {
         let secs = a.response_time_ms.unwrap_or(0) as f64 / 1000.0;
         t.opportunity(c.slow_response, format!("slow home page ({secs:.1} s)"));
     }
-    if has("heavy-page") {
+    if has(&IssueId::HeavyPage) {
         let mb = a.page_weight_bytes.unwrap_or(0) as f64 / 1_000_000.0;
         t.opportunity(
             c.heavy_page,
             format!("heavy home page ({mb:.1} MB of HTML)"),
         );
     }
-    if has("mixed-content") {
+    if has(&IssueId::MixedContent) {
         let n = a.mixed_content.unwrap_or(0);
         t.opportunity(
             c.mixed_content,
@@ -197,10 +187,10 @@ fn opportunity(r: &AuditResult, c: &ScoreConfig, t: &mut Tally) {
             format!("built with {} (DIY site builder)", b.name),
         );
     }
-    if has("missing-title") {
+    if has(&IssueId::MissingTitle) {
         t.opportunity(c.missing_title, "no page title");
     }
-    if has("missing-meta-description") {
+    if has(&IssueId::MissingMetaDescription) {
         t.opportunity(c.missing_description, "no meta description");
     }
     if r.reachable && !r.technologies.iter().any(is_analytics) {
@@ -220,7 +210,7 @@ fn opportunity(r: &AuditResult, c: &ScoreConfig, t: &mut Tally) {
     domain_age(r, c, t, &has);
 }
 
-fn domain_age(r: &AuditResult, c: &ScoreConfig, t: &mut Tally, has: &dyn Fn(&str) -> bool) {
+fn domain_age(r: &AuditResult, c: &ScoreConfig, t: &mut Tally, has: &dyn Fn(&IssueId) -> bool) {
     let Some(days) = r.domain.as_ref().and_then(|d| d.age_days) else {
         return;
     };

@@ -281,7 +281,7 @@ impl From<core::AuditReport> for AuditReport {
 impl From<core::AuditIssue> for AuditIssue {
     fn from(i: core::AuditIssue) -> Self {
         Self {
-            id: i.id,
+            id: i.id.to_string(),
             severity: match i.severity {
                 core::Severity::Low => Severity::Low,
                 core::Severity::Medium => Severity::Medium,

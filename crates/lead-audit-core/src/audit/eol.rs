@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::result::{AuditIssue, Severity, Technology};
+use crate::result::{AuditIssue, IssueId, Severity, Technology};
 
 /// Which report list a rule feeds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -81,11 +81,11 @@ pub fn check_software(technologies: &[Technology], today: NaiveDate) -> Vec<Find
             Some(v) => format!("{} {}", tech.name, v),
             None => tech.name.clone(),
         };
-        let (prefix, state) = match rule.list {
-            List::Outdated => ("outdated", "outdated"),
-            List::Eol => ("eol", "end-of-life"),
+        let slug = slug(&rule.name);
+        let (id, state) = match rule.list {
+            List::Outdated => (IssueId::outdated(&slug), "outdated"),
+            List::Eol => (IssueId::eol(&slug), "end-of-life"),
         };
-        let id = format!("{prefix}-{}", slug(&rule.name));
         if out.iter().any(|f| f.issue.id == id) {
             continue;
         }
@@ -201,7 +201,7 @@ mod tests {
     fn ids(techs: &[Technology], today: &str) -> Vec<String> {
         check_software(techs, day(today))
             .into_iter()
-            .map(|f| f.issue.id)
+            .map(|f| f.issue.id.to_string())
             .collect()
     }
 

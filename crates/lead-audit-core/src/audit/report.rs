@@ -5,7 +5,7 @@ use url::Url;
 
 use super::eol::{check_software, List};
 use super::PageFacts;
-use crate::result::{AuditIssue, AuditReport, Severity, Technology};
+use crate::result::{AuditIssue, AuditReport, IssueId, Severity, Technology};
 
 /// Titles shorter than this say too little to searchers.
 pub const TITLE_MIN_CHARS: usize = 10;
@@ -59,13 +59,13 @@ impl Issues {
     fn raise(
         &mut self,
         failed: bool,
-        id: &str,
+        id: IssueId,
         severity: Severity,
         message: impl FnOnce() -> String,
     ) {
         if failed {
             self.0.push(AuditIssue {
-                id: id.to_owned(),
+                id,
                 severity,
                 message: message(),
             });
@@ -83,14 +83,14 @@ pub fn build_report(site: &SiteFacts<'_>) -> AuditReport {
     // Transport security.
     let https = site.final_url.scheme() == "https";
     r.https = Some(https);
-    is.raise(!https, "no-https", High, || {
+    is.raise(!https, IssueId::NoHttps, High, || {
         "the site is served over plain http, and browsers mark it \"Not secure\"".into()
     });
     r.redirects_to_https = site.redirects_to_https;
     // On a plain-http site the redirect is part of `no-https`.
     is.raise(
         https && site.redirects_to_https == Some(false),
-        "no-https-redirect",
+        IssueId::NoHttpsRedirect,
         Medium,
         || "http:// addresses of the site do not redirect to https".into(),
     );
@@ -102,12 +102,12 @@ pub fn build_report(site: &SiteFacts<'_>) -> AuditReport {
         if let (Some(left), Some(at)) = (r.certificate_days_left, site.certificate_expires_at) {
             let date = at.format("%Y-%m-%d");
             let expired = at <= site.now;
-            is.raise(expired, "certificate-expired", High, || {
+            is.raise(expired, IssueId::CertificateExpired, High, || {
                 format!("the TLS certificate expired on {date}")
             });
             is.raise(
                 !expired && left < CERT_WARNING_DAYS,
-                "certificate-expiring",
+                IssueId::CertificateExpiring,
                 Medium,
                 || format!("the TLS certificate expires on {date}, in {left} days"),
             );
@@ -117,51 +117,44 @@ pub fn build_report(site: &SiteFacts<'_>) -> AuditReport {
             .iter()
             .any(|(k, _)| k.eq_ignore_ascii_case("strict-transport-security"));
         r.hsts = Some(hsts);
-        is.raise(!hsts, "no-hsts", Low, || {
+        is.raise(!hsts, IssueId::NoHsts, Low, || {
             "no Strict-Transport-Security header".into()
         });
         r.mixed_content = Some(home.mixed_content);
-        is.raise(home.mixed_content > 0, "mixed-content", Medium, || {
-            format!(
-                "{} resources load over plain http on an https page",
-                home.mixed_content
-            )
-        });
+        is.raise(
+            home.mixed_content > 0,
+            IssueId::MixedContent,
+            Medium,
+            || {
+                format!(
+                    "{} resources load over plain http on an https page",
+                    home.mixed_content
+                )
+            },
+        );
     }
 
     // Mobile and content basics.
     r.viewport = Some(home.viewport);
-    is.raise(!home.viewport, "no-viewport", High, || {
+    is.raise(!home.viewport, IssueId::NoViewport, High, || {
         "no viewport meta tag: the site is not built for phones".into()
     });
     r.title = home.title.clone();
-    text_checks(
-        &mut is,
-        home.title.as_deref(),
-        "title",
-        TITLE_MIN_CHARS,
-        TITLE_MAX_CHARS,
-    );
+    text_checks(&mut is, home.title.as_deref(), TITLE);
     r.meta_description = home.meta_description.clone();
-    text_checks(
-        &mut is,
-        home.meta_description.as_deref(),
-        "meta-description",
-        DESCRIPTION_MIN_CHARS,
-        DESCRIPTION_MAX_CHARS,
-    );
+    text_checks(&mut is, home.meta_description.as_deref(), DESCRIPTION);
     r.h1_count = Some(home.h1_count);
-    is.raise(home.h1_count == 0, "no-h1", Medium, || {
+    is.raise(home.h1_count == 0, IssueId::NoH1, Medium, || {
         "the home page has no <h1> heading".into()
     });
-    is.raise(home.h1_count > 1, "multiple-h1", Low, || {
+    is.raise(home.h1_count > 1, IssueId::MultipleH1, Low, || {
         format!("the home page has {} <h1> headings", home.h1_count)
     });
     r.image_count = Some(home.image_count);
     r.images_without_alt = Some(home.images_without_alt);
     is.raise(
         home.images_without_alt > 0,
-        "images-without-alt",
+        IssueId::ImagesWithoutAlt,
         Low,
         || {
             format!(
@@ -174,7 +167,7 @@ pub fn build_report(site: &SiteFacts<'_>) -> AuditReport {
     if let Some(year) = home.copyright_year {
         is.raise(
             year < site.now.year() - 1,
-            "stale-copyright",
+            IssueId::StaleCopyright,
             Medium,
             || format!("the copyright notice says {year}: the site looks unmaintained"),
         );
@@ -184,7 +177,7 @@ pub fn build_report(site: &SiteFacts<'_>) -> AuditReport {
     r.page_weight_bytes = Some(site.page_weight_bytes);
     is.raise(
         site.page_weight_bytes > HEAVY_PAGE_BYTES,
-        "heavy-page",
+        IssueId::HeavyPage,
         Medium,
         || {
             format!(
@@ -196,7 +189,7 @@ pub fn build_report(site: &SiteFacts<'_>) -> AuditReport {
     r.response_time_ms = Some(site.response_time_ms);
     is.raise(
         site.response_time_ms > SLOW_RESPONSE_MS,
-        "slow-response",
+        IssueId::SlowResponse,
         Medium,
         || {
             format!(
@@ -208,7 +201,7 @@ pub fn build_report(site: &SiteFacts<'_>) -> AuditReport {
     r.render_blocking_scripts = Some(home.render_blocking_scripts);
     is.raise(
         home.render_blocking_scripts > 0,
-        "render-blocking-scripts",
+        IssueId::RenderBlockingScripts,
         Low,
         || {
             format!(
@@ -220,11 +213,14 @@ pub fn build_report(site: &SiteFacts<'_>) -> AuditReport {
 
     // Discoverability.
     r.structured_data = Some(home.structured_data);
-    is.raise(!home.structured_data, "no-structured-data", Low, || {
-        "no structured data (JSON-LD or microdata) for search engines".into()
-    });
+    is.raise(
+        !home.structured_data,
+        IssueId::NoStructuredData,
+        Low,
+        || "no structured data (JSON-LD or microdata) for search engines".into(),
+    );
     r.open_graph = Some(home.open_graph);
-    is.raise(!home.open_graph, "no-open-graph", Low, || {
+    is.raise(!home.open_graph, IssueId::NoOpenGraph, Low, || {
         "no Open Graph tags: shared links show no preview".into()
     });
     r.favicon = if home.favicon_declared {
@@ -232,17 +228,23 @@ pub fn build_report(site: &SiteFacts<'_>) -> AuditReport {
     } else {
         site.favicon_ico
     };
-    is.raise(r.favicon == Some(false), "no-favicon", Low, || {
+    is.raise(r.favicon == Some(false), IssueId::NoFavicon, Low, || {
         "no favicon".into()
     });
     r.robots_txt = site.robots_txt;
-    is.raise(site.robots_txt == Some(false), "no-robots-txt", Low, || {
-        "no /robots.txt".into()
-    });
+    is.raise(
+        site.robots_txt == Some(false),
+        IssueId::NoRobotsTxt,
+        Low,
+        || "no /robots.txt".into(),
+    );
     r.sitemap_xml = site.sitemap_xml;
-    is.raise(site.sitemap_xml == Some(false), "no-sitemap", Low, || {
-        "no sitemap (/sitemap.xml or in robots.txt)".into()
-    });
+    is.raise(
+        site.sitemap_xml == Some(false),
+        IssueId::NoSitemap,
+        Low,
+        || "no sitemap (/sitemap.xml or in robots.txt)".into(),
+    );
     r.contact_form = Some(home.contact_form);
 
     // Software.
@@ -267,25 +269,59 @@ pub fn build_report(site: &SiteFacts<'_>) -> AuditReport {
     r
 }
 
+/// A length check on a text of the home page: the issues it raises and its bounds.
+struct TextRule {
+    /// What the text is called in messages.
+    label: &'static str,
+    /// Raised when the text is absent, with its severity.
+    missing: (IssueId, Severity),
+    /// Raised when the text is shorter than `min` characters.
+    short: IssueId,
+    /// Raised when the text is longer than `max` characters.
+    long: IssueId,
+    min: usize,
+    max: usize,
+}
+
+const TITLE: TextRule = TextRule {
+    label: "title",
+    missing: (IssueId::MissingTitle, Severity::High),
+    short: IssueId::ShortTitle,
+    long: IssueId::LongTitle,
+    min: TITLE_MIN_CHARS,
+    max: TITLE_MAX_CHARS,
+};
+
+const DESCRIPTION: TextRule = TextRule {
+    label: "meta description",
+    missing: (IssueId::MissingMetaDescription, Severity::Medium),
+    short: IssueId::ShortMetaDescription,
+    long: IssueId::LongMetaDescription,
+    min: DESCRIPTION_MIN_CHARS,
+    max: DESCRIPTION_MAX_CHARS,
+};
+
 /// Missing / too short / too long for the title and the meta description.
-fn text_checks(is: &mut Issues, text: Option<&str>, what: &str, min: usize, max: usize) {
-    let label = what.replace('-', " ");
+fn text_checks(is: &mut Issues, text: Option<&str>, rule: TextRule) {
+    let TextRule {
+        label,
+        missing: (missing, severity),
+        short,
+        long,
+        min,
+        max,
+    } = rule;
     let Some(text) = text else {
-        let severity = if what == "title" {
-            Severity::High
-        } else {
-            Severity::Medium
-        };
-        is.raise(true, &format!("missing-{what}"), severity, || {
+        is.raise(true, missing, severity, || {
             format!("the home page has no {label}")
         });
         return;
     };
     let n = text.chars().count();
-    is.raise(n < min, &format!("short-{what}"), Severity::Low, || {
+    is.raise(n < min, short, Severity::Low, || {
         format!("the {label} is {n} characters long (under {min})")
     });
-    is.raise(n > max, &format!("long-{what}"), Severity::Low, || {
+    is.raise(n > max, long, Severity::Low, || {
         format!("the {label} is {n} characters long (over {max})")
     });
 }
@@ -378,7 +414,7 @@ mod tests {
             })
         }
 
-        fn ids(&self) -> Vec<String> {
+        fn ids(&self) -> Vec<IssueId> {
             self.report().issues.into_iter().map(|i| i.id).collect()
         }
     }
@@ -404,7 +440,7 @@ mod tests {
             ..Site::default()
         };
         let r = site.report();
-        assert_eq!(site.ids(), ["no-https"]);
+        assert_eq!(site.ids(), [IssueId::NoHttps]);
         assert_eq!(r.hsts, None, "HSTS does not apply to plain http");
         assert_eq!(r.mixed_content, None);
         assert_eq!(r.certificate_days_left, None);
@@ -417,7 +453,7 @@ mod tests {
             headers: vec![],
             ..Site::default()
         };
-        assert_eq!(site.ids(), ["no-https-redirect", "no-hsts"]);
+        assert_eq!(site.ids(), [IssueId::NoHttpsRedirect, IssueId::NoHsts]);
         let unchecked = Site {
             redirects: None,
             ..Site::default()
@@ -431,13 +467,13 @@ mod tests {
             cert: Some(now() - chrono::Duration::days(3)),
             ..Site::default()
         };
-        assert_eq!(expired.ids(), ["certificate-expired"]);
+        assert_eq!(expired.ids(), [IssueId::CertificateExpired]);
         assert_eq!(expired.report().certificate_days_left, Some(-3));
         let soon = Site {
             cert: Some(now() + chrono::Duration::days(5)),
             ..Site::default()
         };
-        assert_eq!(soon.ids(), ["certificate-expiring"]);
+        assert_eq!(soon.ids(), [IssueId::CertificateExpiring]);
         let unknown = Site {
             cert: None,
             ..Site::default()
@@ -457,12 +493,12 @@ mod tests {
         assert_eq!(
             site.ids(),
             [
-                "mixed-content",
-                "no-viewport",
-                "missing-title",
-                "short-meta-description",
-                "no-h1",
-                "images-without-alt"
+                IssueId::MixedContent,
+                IssueId::NoViewport,
+                IssueId::MissingTitle,
+                IssueId::ShortMetaDescription,
+                IssueId::NoH1,
+                IssueId::ImagesWithoutAlt
             ]
         );
         let mut site = Site::default();
@@ -471,12 +507,19 @@ mod tests {
         site.home.h1_count = 3;
         assert_eq!(
             site.ids(),
-            ["long-title", "missing-meta-description", "multiple-h1"]
+            [
+                IssueId::LongTitle,
+                IssueId::MissingMetaDescription,
+                IssueId::MultipleH1
+            ]
         );
         let mut site = Site::default();
         site.home.title = Some("Home".into());
         site.home.meta_description = Some("é".repeat(DESCRIPTION_MAX_CHARS + 1));
-        assert_eq!(site.ids(), ["short-title", "long-meta-description"]);
+        assert_eq!(
+            site.ids(),
+            [IssueId::ShortTitle, IssueId::LongMetaDescription]
+        );
     }
 
     #[test]
@@ -488,8 +531,8 @@ mod tests {
         };
         assert!(year(Some(2026)).is_empty());
         assert!(year(Some(2025)).is_empty());
-        assert_eq!(year(Some(2024)), ["stale-copyright"]);
-        assert_eq!(year(Some(2019)), ["stale-copyright"]);
+        assert_eq!(year(Some(2024)), [IssueId::StaleCopyright]);
+        assert_eq!(year(Some(2019)), [IssueId::StaleCopyright]);
         assert!(year(None).is_empty());
     }
 
@@ -500,7 +543,7 @@ mod tests {
             bytes: HEAVY_PAGE_BYTES + 1,
             ..Site::default()
         };
-        assert_eq!(site.ids(), ["heavy-page", "slow-response"]);
+        assert_eq!(site.ids(), [IssueId::HeavyPage, IssueId::SlowResponse]);
         let edge = Site {
             time_ms: SLOW_RESPONSE_MS,
             bytes: HEAVY_PAGE_BYTES,
@@ -509,7 +552,7 @@ mod tests {
         assert!(edge.ids().is_empty());
         let mut blocking = Site::default();
         blocking.home.render_blocking_scripts = 2;
-        assert_eq!(blocking.ids(), ["render-blocking-scripts"]);
+        assert_eq!(blocking.ids(), [IssueId::RenderBlockingScripts]);
     }
 
     #[test]
@@ -526,11 +569,11 @@ mod tests {
         assert_eq!(
             site.ids(),
             [
-                "no-structured-data",
-                "no-open-graph",
-                "no-favicon",
-                "no-robots-txt",
-                "no-sitemap"
+                IssueId::NoStructuredData,
+                IssueId::NoOpenGraph,
+                IssueId::NoFavicon,
+                IssueId::NoRobotsTxt,
+                IssueId::NoSitemap
             ]
         );
         // /favicon.ico alone is enough; unchecked raises nothing.
@@ -539,7 +582,10 @@ mod tests {
         site.favicon_ico = None;
         site.robots = None;
         site.sitemap = None;
-        assert_eq!(site.ids(), ["no-structured-data", "no-open-graph"]);
+        assert_eq!(
+            site.ids(),
+            [IssueId::NoStructuredData, IssueId::NoOpenGraph]
+        );
     }
 
     #[test]

@@ -36,11 +36,11 @@ fn tech(name: &str, category: &str) -> Technology {
     }
 }
 
-fn issue(id: &str) -> AuditIssue {
+fn issue(id: IssueId) -> AuditIssue {
     AuditIssue {
-        id: id.into(),
+        message: id.to_string(),
+        id,
         severity: Severity::Medium,
-        message: id.into(),
     }
 }
 
@@ -50,7 +50,11 @@ fn outdated_site() -> AuditResult {
     r.final_url = Some("http://acme-plumbing.com/".into());
     r.emails = vec!["info@acme-plumbing.com".into()];
     r.phones = vec!["+14155550132".into()];
-    for id in ["no-https", "no-viewport", "stale-copyright"] {
+    for id in [
+        IssueId::NoHttps,
+        IssueId::NoViewport,
+        IssueId::StaleCopyright,
+    ] {
         r.audit.issues.push(issue(id));
     }
     r.audit.copyright_year = Some(2016);
@@ -109,16 +113,16 @@ fn every_rule_gives_its_reason() {
     let c = ScoreConfig::default();
     let mut r = outdated_site();
     for id in [
-        "no-https-redirect",
-        "certificate-expired",
-        "slow-response",
-        "heavy-page",
-        "mixed-content",
-        "missing-title",
-        "missing-meta-description",
-        "no-h1",
-        "no-open-graph",
-        "no-sitemap",
+        IssueId::NoHttpsRedirect,
+        IssueId::CertificateExpired,
+        IssueId::SlowResponse,
+        IssueId::HeavyPage,
+        IssueId::MixedContent,
+        IssueId::MissingTitle,
+        IssueId::MissingMetaDescription,
+        IssueId::NoH1,
+        IssueId::NoOpenGraph,
+        IssueId::NoSitemap,
     ] {
         r.audit.issues.push(issue(id));
     }
