@@ -133,22 +133,10 @@ fn non_empty(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-/// The grade as stored (`HOT`, `WARM`, `COLD`).
-pub(crate) fn grade_str(grade: Grade) -> &'static str {
-    match grade {
-        Grade::Hot => "HOT",
-        Grade::Warm => "WARM",
-        Grade::Cold => "COLD",
-    }
-}
-
+/// The grade as stored: [`Grade::as_str`], refused as corrupt when unknown.
 pub(crate) fn parse_grade(s: &str) -> Result<Grade, StoreError> {
-    match s {
-        "HOT" => Ok(Grade::Hot),
-        "WARM" => Ok(Grade::Warm),
-        "COLD" => Ok(Grade::Cold),
-        other => Err(StoreError::Corrupt(format!("unknown grade `{other}`"))),
-    }
+    s.parse()
+        .map_err(|e: lead_audit_core::ParseGradeError| StoreError::Corrupt(e.to_string()))
 }
 
 pub(crate) fn to_json<T: serde::Serialize + ?Sized>(v: &T) -> Result<String, StoreError> {

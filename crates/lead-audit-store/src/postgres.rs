@@ -8,7 +8,7 @@ use lead_audit_core::{AuditResult, Lead};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::PgConnection;
 
-use crate::model::{grade_str, lead_key, parse_grade, website_key};
+use crate::model::{lead_key, parse_grade, website_key};
 use crate::{AuditRecord, JobRef, LeadRecord, LeadStore, RecordOutcome, StoreError, StoreOptions};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -192,7 +192,7 @@ impl LeadStore for PgStore {
             return Ok(outcome);
         }
         let id = outcome.lead_id.as_str();
-        let grade = grade_str(result.score.grade);
+        let grade = result.score.grade.as_str();
 
         let mut tx = self.pool.begin().await?;
         // Takes the lead row's lock first, so concurrent audits of one lead run one at a time.

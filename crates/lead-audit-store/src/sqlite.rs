@@ -11,7 +11,7 @@ use sqlx::sqlite::{
 };
 use sqlx::{Row, SqliteConnection};
 
-use crate::model::{from_json, grade_str, lead_key, parse_grade, to_json, website_key};
+use crate::model::{from_json, lead_key, parse_grade, to_json, website_key};
 use crate::{AuditRecord, JobRef, LeadRecord, LeadStore, RecordOutcome, StoreError, StoreOptions};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -213,7 +213,7 @@ impl LeadStore for SqliteStore {
         let id = outcome.lead_id.as_str();
         let now = ts(Utc::now());
         let audited_at = ts(result.audited_at);
-        let grade = grade_str(result.score.grade);
+        let grade = result.score.grade.as_str();
 
         let mut tx = self.pool.begin().await?;
         upsert_contact(&mut tx, id, lead, &now).await?;
