@@ -10,7 +10,7 @@ use serde::Deserialize;
 use tokio::time::Instant;
 use url::Url;
 
-use super::net::{Limiter, Resolver};
+use super::net::{read_capped, RegistryClient};
 
 /// IANA's published bootstrap file for domain names.
 pub const IANA_DNS_BOOTSTRAP: &str = "https://data.iana.org/rdap/dns.json";
@@ -137,13 +137,6 @@ impl std::fmt::Debug for BootstrapStore {
     }
 }
 
-/// What the store needs to fetch over HTTP.
-pub(crate) struct Fetcher<'a> {
-    pub client: &'a reqwest::Client,
-    pub resolver: &'a Resolver,
-    pub limiter: &'a Limiter,
-}
-
 impl BootstrapStore {
     pub(crate) fn new(source: Source, cache_dir: Option<&Path>, refresh: Duration) -> Self {
         // One cache file per source URL, so a test or mirror source never shadows IANA's.
@@ -165,7 +158,7 @@ impl BootstrapStore {
     }
 
     /// The current registry, loading or refreshing it when due; `None` when it never loaded.
-    pub(crate) async fn get(&self, fetcher: &Fetcher<'_>) -> Option<Arc<Bootstrap>> {
+    pub(crate) async fn get(&self, registry: &RegistryClient<'_>) -> Option<Arc<Bootstrap>> {
         // Held across the load, so concurrent lookups wait for one fetch instead of each doing one.
         let mut state = self.state.lock().await;
         let fresh = state.loaded_at.is_some_and(|t| t.elapsed() < self.refresh);
@@ -178,7 +171,7 @@ impl BootstrapStore {
         if backing_off {
             return None;
         }
-        match self.load(fetcher).await {
+        match self.load(registry).await {
             Ok(b) => {
                 let b = Arc::new(b);
                 state.bootstrap = Some(b.clone());
@@ -198,7 +191,7 @@ impl BootstrapStore {
         }
     }
 
-    async fn load(&self, fetcher: &Fetcher<'_>) -> Result<Bootstrap, String> {
+    async fn load(&self, registry: &RegistryClient<'_>) -> Result<Bootstrap, String> {
         match &self.source {
             Source::File(path) => {
                 let bytes = tokio::fs::read(path)
@@ -210,7 +203,7 @@ impl BootstrapStore {
                 if let Some(b) = self.read_cache(Some(self.refresh)).await {
                     return Ok(b);
                 }
-                let bytes = fetch(fetcher, url).await?;
+                let bytes = fetch(registry, url).await?;
                 let parsed = Bootstrap::parse(&bytes)?;
                 self.write_cache(&bytes).await;
                 Ok(parsed)
@@ -252,7 +245,7 @@ impl BootstrapStore {
     }
 }
 
-async fn fetch(f: &Fetcher<'_>, url: &Url) -> Result<Vec<u8>, String> {
+async fn fetch(f: &RegistryClient<'_>, url: &Url) -> Result<Vec<u8>, String> {
     f.resolver.check_url(url)?;
     let _turn = f.limiter.acquire(url.host_str().unwrap_or_default()).await;
     let resp = f
@@ -265,7 +258,7 @@ async fn fetch(f: &Fetcher<'_>, url: &Url) -> Result<Vec<u8>, String> {
     if !resp.status().is_success() {
         return Err(format!("fetching {url}: HTTP {}", resp.status()));
     }
-    super::rdap::read_capped(resp, MAX_BYTES).await
+    read_capped(resp, MAX_BYTES).await
 }
 
 /// FNV-1a: a hash that stays the same across Rust releases, for cache file names.

@@ -161,15 +161,15 @@ impl Inner {
 
     /// RDAP at the bootstrap's services for the TLD, then WHOIS.
     async fn ask_registries(&self, name: &str) -> DomainInfo {
-        let fetcher = bootstrap::Fetcher {
+        let registry = net::RegistryClient {
             client: &self.client,
             resolver: &self.resolver,
             limiter: &self.limiter,
         };
         let mut rdap_answered = false;
-        if let Some(boot) = self.bootstrap.get(&fetcher).await {
+        if let Some(boot) = self.bootstrap.get(&registry).await {
             for base in boot.lookup(name).unwrap_or_default() {
-                match rdap::query(&fetcher, base, name).await {
+                match rdap::query(&registry, base, name).await {
                     Ok(rdap::Answer::Registered(at)) => {
                         return found(name, Some(at), DomainSource::Rdap)
                     }

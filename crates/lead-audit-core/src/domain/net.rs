@@ -1,5 +1,6 @@
-//! Network plumbing shared by RDAP and WHOIS: a resolver that applies the SSRF guard and
-//! `--resolve` overrides, and a per-server limit on concurrency and request rate.
+//! Network plumbing shared by RDAP, the RDAP bootstrap and WHOIS: a resolver that applies the
+//! SSRF guard and `--resolve` overrides, a per-server limit on concurrency and request rate,
+//! and what an HTTP request to a registry needs.
 
 use std::collections::HashMap;
 use std::io;
@@ -93,6 +94,33 @@ impl reqwest::dns::Resolve for Resolver {
             Ok(Box::new(addrs.into_iter()) as reqwest::dns::Addrs)
         })
     }
+}
+
+/// What an HTTP request to a registry server needs: the client, the guard for IP-literal URLs
+/// (which skip the client's resolver) and the per-server limit.
+pub(crate) struct RegistryClient<'a> {
+    pub client: &'a reqwest::Client,
+    pub resolver: &'a Resolver,
+    pub limiter: &'a Limiter,
+}
+
+/// The body, refused when larger than `cap`.
+pub(crate) async fn read_capped(
+    mut resp: reqwest::Response,
+    cap: usize,
+) -> Result<Vec<u8>, String> {
+    let mut body = Vec::new();
+    while let Some(chunk) = resp
+        .chunk()
+        .await
+        .map_err(|e| format!("reading body: {e}"))?
+    {
+        if body.len() + chunk.len() > cap {
+            return Err(format!("body larger than {cap} bytes"));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// One registry server's share of our traffic.

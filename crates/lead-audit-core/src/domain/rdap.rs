@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use url::Url;
 
-use super::bootstrap::Fetcher;
 use super::dates::parse_date;
+use super::net::{read_capped, RegistryClient};
 
 /// A domain object is a few KiB; a cap keeps a misbehaving server from feeding us megabytes.
 const MAX_BYTES: usize = 1024 * 1024;
@@ -38,7 +38,11 @@ struct Event {
 }
 
 /// Asks the RDAP service at `base` about `domain`.
-pub(crate) async fn query(f: &Fetcher<'_>, base: &Url, domain: &str) -> Result<Answer, String> {
+pub(crate) async fn query(
+    f: &RegistryClient<'_>,
+    base: &Url,
+    domain: &str,
+) -> Result<Answer, String> {
     let url = base
         .join(&format!("domain/{domain}"))
         .map_err(|e| format!("RDAP URL from {base}: {e}"))?;
@@ -80,25 +84,6 @@ pub(crate) fn parse_domain(body: &[u8]) -> Result<Answer, String> {
         .filter(|e| e.action.eq_ignore_ascii_case("registration"))
         .find_map(|e| e.date.as_deref().and_then(parse_date));
     Ok(registered.map_or(Answer::NoDate, Answer::Registered))
-}
-
-/// The body, refused when larger than `cap`.
-pub(crate) async fn read_capped(
-    mut resp: reqwest::Response,
-    cap: usize,
-) -> Result<Vec<u8>, String> {
-    let mut body = Vec::new();
-    while let Some(chunk) = resp
-        .chunk()
-        .await
-        .map_err(|e| format!("reading body: {e}"))?
-    {
-        if body.len() + chunk.len() > cap {
-            return Err(format!("body larger than {cap} bytes"));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
 }
 
 #[cfg(test)]
