@@ -10,6 +10,8 @@ mod model;
 mod options;
 mod postgres;
 mod sqlite;
+#[cfg(feature = "test-support")]
+pub mod testing;
 
 use std::future::Future;
 use std::time::Duration;

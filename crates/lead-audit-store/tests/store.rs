@@ -19,7 +19,7 @@ macro_rules! suite {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $case() {
-                    let db = crate::TestDb::postgres().await;
+                    let db = crate::TestDb::postgres();
                     crate::$case(&db).await;
                 }
             )*
@@ -212,7 +212,8 @@ async fn audits_update_the_lead_only_when_newer(db: &TestDb) {
     let grades: Vec<Grade> = history.iter().map(|h| h.grade).collect();
     assert_eq!(grades, [Grade::Hot, Grade::Cold, Grade::Warm]);
     assert_eq!(history[0].result.url, url);
-    assert_eq!(history[0].result.audit.issues[0].id, "no-viewport");
+    let issue = serde_json::to_value(&history[0].result.audit.issues[0].id).expect("issue id");
+    assert_eq!(issue, "no-viewport");
     assert_eq!(history[2].audited_at, now + Age::minutes(5));
     assert!(history
         .iter()
@@ -463,7 +464,7 @@ async fn postgres_down_is_unavailable() {
 
 #[tokio::test]
 async fn postgres_statement_timeout_applies() {
-    let db = TestDb::postgres().await;
+    let db = TestDb::postgres();
     let options = StoreOptions {
         statement_timeout: std::time::Duration::from_millis(200),
         ..StoreOptions::default()
@@ -496,7 +497,7 @@ async fn sqlite_file_is_created() {
 
 #[tokio::test]
 async fn postgres_schema_of_its_own() {
-    let db = TestDb::postgres().await;
+    let db = TestDb::postgres();
     let setup = db.store().await;
     let Store::Postgres(pg) = &setup else {
         panic!("a postgres URL gives a PostgreSQL store");

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use axum::extract::{Request, State};
 use axum::response::{Html, IntoResponse};
-use common::postgres::{DbRelay, TestDb};
+use common::postgres::{scratch_db, DbRelay};
 use common::{queue_name, NodeScript, WorkerProc, REDIS_URL};
 use lead_audit_core::Lead;
 use lead_audit_store::{AuditRecord, LeadRecord, LeadStore, Store, StoreOptions};
@@ -199,11 +199,11 @@ fn assert_summary(rec: &LeadRecord, result: &Value) {
 }
 
 fn store_e2e(version: &str) {
-    let test_db = TestDb::create();
-    let relay = DbRelay::start(test_db.server_addr());
+    let test_db = scratch_db();
+    let relay = DbRelay::in_front_of(test_db.url());
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let store = rt
-        .block_on(Store::connect(&test_db.url(None), StoreOptions::default()))
+        .block_on(Store::connect(test_db.url(), StoreOptions::default()))
         .expect("connect to the test database");
     rt.block_on(store.migrate()).expect("migrate");
     let db = Db { rt, store };
@@ -231,7 +231,7 @@ fn store_e2e(version: &str) {
     let worker = WorkerProc::start(
         &queue_name,
         &[
-            ("DATABASE_URL", &test_db.url(Some(relay.addr))),
+            ("DATABASE_URL", relay.url()),
             ("LEAD_AUDIT_ALLOW_PRIVATE_NETWORKS", "1"),
             ("WORKER_CONCURRENCY", "4"),
         ],

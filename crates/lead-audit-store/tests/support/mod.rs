@@ -3,40 +3,30 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use lead_audit_core::{AuditResult, Grade};
+use lead_audit_store::testing::{admin_url, ScratchDb};
 use lead_audit_store::{Store, StoreOptions};
 
 /// Where a test's store lives; dropping it removes the database.
 pub struct TestDb {
     /// The URL to pass to `Store::connect`.
     pub url: String,
-    cleanup: Cleanup,
+    _place: Place,
 }
 
-enum Cleanup {
-    Postgres { admin_url: String, name: String },
+enum Place {
+    Postgres(#[allow(dead_code)] ScratchDb),
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
-}
-
-fn suffix() -> String {
-    uuid::Uuid::new_v4().simple().to_string()
 }
 
 impl TestDb {
     /// A fresh PostgreSQL database on the server of `DATABASE_URL_TEST`.
-    pub async fn postgres() -> Self {
-        let admin_url = std::env::var("DATABASE_URL_TEST")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
-        let name = format!("lead_audit_store_{}", suffix());
-        let mut admin = connect_admin(&admin_url).await;
-        sqlx::Executor::execute(&mut admin, format!("CREATE DATABASE {name}").as_str())
-            .await
-            .expect("create test database");
-        let server = admin_url
-            .rsplit_once('/')
-            .map_or(admin_url.as_str(), |(s, _)| s);
+    pub fn postgres() -> Self {
+        let db = ScratchDb::create("lead_audit_store").unwrap_or_else(|e| {
+            panic!("PostgreSQL at {} (set DATABASE_URL_TEST): {e}", admin_url())
+        });
         Self {
-            url: format!("{server}/{name}"),
-            cleanup: Cleanup::Postgres { admin_url, name },
+            url: db.url().to_owned(),
+            _place: Place::Postgres(db),
         }
     }
 
@@ -46,7 +36,7 @@ impl TestDb {
         let url = format!("sqlite://{}", dir.path().join("leads.db").display());
         Self {
             url,
-            cleanup: Cleanup::Sqlite(dir),
+            _place: Place::Sqlite(dir),
         }
     }
 
@@ -55,43 +45,6 @@ impl TestDb {
         Store::connect(&self.url, StoreOptions::default())
             .await
             .expect("connect to the test database")
-    }
-}
-
-async fn connect_admin(url: &str) -> sqlx::PgConnection {
-    use sqlx::Connection;
-    sqlx::PgConnection::connect(url)
-        .await
-        .unwrap_or_else(|e| panic!("PostgreSQL at {url} (set DATABASE_URL_TEST): {e}"))
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        let Cleanup::Postgres { admin_url, name } = &self.cleanup else {
-            return;
-        };
-        let (admin_url, name) = (admin_url.clone(), name.clone());
-        // Drop runs inside the test's runtime, which cannot be blocked on: use a thread with
-        // its own.
-        let dropped = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            rt.block_on(async {
-                let mut admin = connect_admin(&admin_url).await;
-                sqlx::Executor::execute(
-                    &mut admin,
-                    format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str(),
-                )
-                .await
-                .map(|_| ())
-            })
-        })
-        .join();
-        if !matches!(dropped, Ok(Ok(()))) && !std::thread::panicking() {
-            panic!("could not drop test database: {dropped:?}");
-        }
     }
 }
 
