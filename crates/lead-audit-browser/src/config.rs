@@ -51,8 +51,9 @@ const PATH_NAMES: [&str; 4] = [
     "google-chrome-stable",
 ];
 
-/// Finds the browser: the configured path, `CHROME_PATH`, Debian's binary, then `PATH`.
-pub(crate) fn find_chrome(configured: Option<&Path>) -> Result<PathBuf, String> {
+/// Finds the browser the pool would start: the configured path, `CHROME_PATH`, Debian's
+/// binary, then `PATH`. Tests use it to decide whether browser cases can run.
+pub fn find_chrome(configured: Option<&Path>) -> Result<PathBuf, String> {
     if let Some(path) = configured {
         return executable(path).then(|| path.to_path_buf()).ok_or_else(|| {
             format!(

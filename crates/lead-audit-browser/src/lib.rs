@@ -1,4 +1,4 @@
-//! Headless Chromium for lead-audit's browser fallback (SPEC §4.3).
+//! Headless Chromium for lead-audit's browser fallback (`docs/browser.md`).
 //!
 //! [`BrowserPool`] implements the core's [`lead_audit_core::Renderer`]: a bounded pool of
 //! tabs over one lazily launched Chromium, reused across leads, relaunched when it crashes or
@@ -13,7 +13,9 @@
 //! use lead_audit_core::{AuditOptions, Auditor};
 //!
 //! let pool = BrowserPool::new(BrowserConfig::default());
-//! let auditor = Auditor::new(AuditOptions::default())?.with_renderer(Arc::new(pool.clone()));
+//! let auditor = Auditor::builder(AuditOptions::default())
+//!     .renderer(Arc::new(pool.clone()))
+//!     .build()?;
 //! // ... audit leads, then:
 //! pool.shutdown().await;
 //! # Ok(()) }
@@ -25,5 +27,5 @@ mod pool;
 mod process;
 mod proxy;
 
-pub use config::BrowserConfig;
+pub use config::{find_chrome, BrowserConfig};
 pub use pool::BrowserPool;

@@ -18,9 +18,10 @@ fn auditor(mode: BrowserMode, pool: &BrowserPool) -> Auditor {
         timeout: Duration::from_secs(20),
         ..AuditOptions::default()
     };
-    Auditor::new(options)
+    Auditor::builder(options)
+        .renderer(Arc::new(pool.clone()))
+        .build()
         .expect("auditor")
-        .with_renderer(Arc::new(pool.clone()))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

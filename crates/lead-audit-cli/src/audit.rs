@@ -1,5 +1,5 @@
-//! `lead-audit audit`: run the pipeline over every lead with bounded concurrency, optionally
-//! recording results in a database and skipping fresh leads.
+//! `lead-audit audit`: stream the leads through the shared audit step with bounded
+//! concurrency, writing each result as it finishes.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -8,34 +8,31 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use futures::stream::{self, StreamExt};
 use indicatif::{ProgressBar, ProgressStyle};
-use lead_audit_core::pipeline::skipped_result;
-use lead_audit_core::{AuditContext, AuditResult, Auditor, Error, Lead};
-use lead_audit_store::{LeadStore, Store, StoreError, StoreOptions};
+use lead_audit_app::input::{sources, RowError};
+use lead_audit_app::record::open_store;
+use lead_audit_app::{AuditStep, LeadInput, LeadSource, StepError, StorePolicy};
+use lead_audit_core::pipeline::{base_result, skipped_result};
+use lead_audit_core::{AuditContext, AuditError, AuditResult, ErrorKind, Lead};
 
 use crate::args::AuditArgs;
-use crate::input::read_leads;
 use crate::output::Sink;
-use lead_audit_core::options::redact_url as redact;
 
 /// Exit code after Ctrl-C, as shells expect (128 + SIGINT).
 const INTERRUPTED: u8 = 130;
 
 /// Audits every lead and writes the results.
 pub async fn run(args: AuditArgs) -> Result<ExitCode> {
-    let mut leads = read_leads(&args.urls, args.input.as_deref())?;
-    for lead in &mut leads {
-        lead.force |= args.force;
-    }
-    let options = args.audit.to_options().context("invalid audit options")?;
-    let mut auditor = Auditor::new(options).context("invalid audit options")?;
-    let browser = args.audit.browser_pool();
-    if let Some(pool) = &browser {
-        auditor = auditor.with_renderer(Arc::new(pool.clone()));
-    }
-    let auditor = Arc::new(auditor);
+    let rows = sources(&args.urls, args.input.as_deref())?;
+    let (auditor, browser) = args.audit.build().context("invalid audit options")?;
     let store = match &args.database {
-        Some(url) => Some(open_store(url).await?),
+        Some(url) => Some(open_store(url).await.map_err(anyhow::Error::msg)?),
         None => None,
+    };
+    let step = AuditStep {
+        auditor,
+        source: store.clone().map(|s| Arc::new(s) as Arc<dyn LeadSource>),
+        freshness: args.freshness.freshness,
+        policy: StorePolicy::BestEffort,
     };
     let out: Box<dyn std::io::Write + Send> = match &args.output {
         Some(path) => Box::new(std::io::BufWriter::new(
@@ -43,8 +40,9 @@ pub async fn run(args: AuditArgs) -> Result<ExitCode> {
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout())),
     };
-    let mut sink = Sink::new(args.format, out, leads.len())?;
-    let bar = progress_bar(leads.len() as u64);
+    let single = args.input.is_none() && args.urls.len() == 1;
+    let mut sink = Sink::new(args.format, out, single)?;
+    let bar = progress_bar(args.input.is_none().then_some(args.urls.len() as u64));
 
     // Ctrl-C stops the batch: audits in flight are cancelled (not recorded), finished ones
     // are written and stored, so running the same command again resumes.
@@ -56,23 +54,19 @@ pub async fn run(args: AuditArgs) -> Result<ExitCode> {
         }
     });
 
-    let freshness = args.freshness;
-    let mut results = stream::iter(leads.into_iter().enumerate())
-        .map(|(i, lead)| {
-            let (auditor, ctx, store) = (auditor.clone(), ctx.clone(), store.clone());
-            async move {
-                (
-                    i,
-                    audit_one(&auditor, &ctx, store.as_ref(), &lead, freshness).await,
-                )
-            }
+    // Rows are read as slots free up: at most `concurrency` leads are held at a time.
+    let force = args.force;
+    let mut results = stream::iter(rows.enumerate())
+        .map(|(i, row)| {
+            let (step, ctx) = (step.clone(), ctx.clone());
+            async move { (i, audit_row(&step, &ctx, row, force).await) }
         })
-        .buffer_unordered(args.concurrency as usize);
+        .buffer_unordered(usize::from(args.concurrency));
     let mut unstored = 0usize;
     while let Some((i, outcome)) = results.next().await {
         let (result, stored) = match outcome {
-            Ok(r) => r,
-            Err(Error::Cancelled) => continue,
+            Ok(Some(r)) => r,
+            Ok(None) => continue,
             Err(e) => return Err(e).context("auditing"),
         };
         unstored += usize::from(!stored);
@@ -105,53 +99,55 @@ pub async fn run(args: AuditArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn open_store(url: &str) -> Result<Store> {
-    let store = Store::connect(url, StoreOptions::default())
-        .await
-        .with_context(|| format!("connecting to {}", redact(url)))?;
-    store
-        .migrate()
-        .await
-        .with_context(|| format!("migrating {}", redact(url)))?;
-    Ok(store)
-}
-
-/// One lead: skip when fresh, audit, record. Returns the result and whether storing it
-/// succeeded (a result that could not be stored is still written out).
-async fn audit_one(
-    auditor: &Auditor,
+/// One row: its result and whether it was stored; `None` when cancelled. A row that is not a
+/// lead, or a lead that cannot be audited as given, is a result that says why.
+async fn audit_row(
+    step: &AuditStep,
     ctx: &AuditContext,
-    store: Option<&Store>,
-    lead: &Lead,
-    freshness: std::time::Duration,
-) -> Result<(AuditResult, bool), Error> {
-    let Some(store) = store else {
-        return auditor.audit(lead, ctx).await.map(|r| (r, true));
+    row: Result<LeadInput, RowError>,
+    force: bool,
+) -> Result<Option<(AuditResult, bool)>, StepError> {
+    let mut lead = match row {
+        Ok(input) => input.lead,
+        Err(e) => return Ok(Some((invalid_row(&e), true))),
     };
-    match store.skip_reason(lead, freshness).await {
-        Ok(Some(reason)) => return Ok((skipped_result(lead, reason), true)),
-        Ok(None) => {}
-        Err(e) => tracing::warn!("freshness check failed for {:?}: {e}", lead.website),
+    lead.force |= force;
+    match step.run(lead.clone(), None, ctx).await {
+        Ok(r) => Ok(Some((r.result, r.stored))),
+        Err(StepError::Cancelled) => Ok(None),
+        Err(e @ StepError::Rejected(_)) => Ok(Some((skipped_result(&lead, e.to_string()), true))),
+        Err(e @ StepError::Store(_)) => Ok(Some((skipped_result(&lead, e.to_string()), false))),
+        Err(e) => Err(e),
     }
-    let result = auditor.audit(lead, ctx).await?;
-    let stored = match store.record_audit(lead, &result, None).await {
-        Ok(_) | Err(StoreError::KeylessLead) => true,
-        Err(e) => {
-            tracing::warn!("storing the audit of {} failed: {e}", result.url);
-            false
-        }
-    };
-    Ok((result, stored))
 }
 
-fn progress_bar(len: u64) -> ProgressBar {
+/// The result of an input row that is not a lead: an `invalid_url` error naming the row.
+fn invalid_row(e: &RowError) -> AuditResult {
+    let mut result = base_result(&Lead::default(), String::new());
+    result.error = Some(AuditError {
+        kind: ErrorKind::InvalidUrl,
+        message: e.to_string(),
+    });
+    result
+}
+
+/// A bar with a length when the number of leads is known, a counter otherwise; hidden when
+/// stderr is not a terminal.
+fn progress_bar(len: Option<u64>) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
-    let bar = ProgressBar::new(len);
-    if let Ok(style) =
-        ProgressStyle::with_template("{bar:30} {pos}/{len} {elapsed_precise} eta {eta} {wide_msg}")
-    {
+    let (bar, template) = match len {
+        Some(len) => (
+            ProgressBar::new(len),
+            "{bar:30} {pos}/{len} {elapsed_precise} eta {eta} {wide_msg}",
+        ),
+        None => (
+            ProgressBar::no_length(),
+            "{spinner} {pos} leads {elapsed_precise} {wide_msg}",
+        ),
+    };
+    if let Ok(style) = ProgressStyle::with_template(template) {
         bar.set_style(style);
     }
     bar

@@ -2,51 +2,54 @@
 
 mod args;
 mod audit;
-mod input;
 mod output;
 
-use lead_audit_core::options::redact_url as redact;
-
 use std::process::ExitCode;
+
+use lead_audit_app::display::redact_url as redact;
 
 use clap::Parser;
 
 use crate::args::{Cli, Command};
 
 async fn migrate(url: &str) -> anyhow::Result<ExitCode> {
-    use anyhow::Context;
-    use lead_audit_store::{LeadStore, Store, StoreOptions};
-    let store = Store::connect(url, StoreOptions::default())
+    lead_audit_app::record::open_store(url)
         .await
-        .with_context(|| format!("connecting to {}", redact(url)))?;
-    store.migrate().await.context("applying migrations")?;
+        .map_err(anyhow::Error::msg)?;
     eprintln!("lead-audit: {} is up to date", redact(url));
     Ok(ExitCode::SUCCESS)
 }
 
 async fn enqueue(args: args::EnqueueArgs) -> anyhow::Result<ExitCode> {
     use anyhow::Context;
-    let mut leads = input::read_leads(&args.urls, args.input.as_deref())?;
-    for lead in &mut leads {
-        lead.force |= args.force;
+    args.queue.validate().map_err(anyhow::Error::msg)?;
+    let sources = || lead_audit_app::input::sources(&args.urls, args.input.as_deref());
+    // A first pass checks every row, so that a bad one stops the command before any job is
+    // added; the second streams the rows into the queue.
+    for row in sources()? {
+        row.context("reading the leads")?;
     }
-    let options = lead_audit_worker::EnqueueOptions {
+    let force = args.force;
+    let leads = sources()?.filter_map(Result::ok).map(|mut input| {
+        input.lead.force |= force;
+        input
+    });
+    let options = lead_audit_queue::EnqueueOptions {
         attempts: args.attempts,
         priority: args.priority,
         ..Default::default()
     };
-    let ids =
-        lead_audit_worker::enqueue(&args.redis_url, &args.prefix, &args.queue, &leads, &options)
-            .await
-            .with_context(|| format!("enqueueing on {}", redact(&args.redis_url)))?;
+    let ids = lead_audit_queue::enqueue(&args.queue, leads, &options)
+        .await
+        .with_context(|| format!("enqueueing on {}", args.queue.redis_display()))?;
     for id in &ids {
         println!("{id}");
     }
     eprintln!(
         "lead-audit: {} jobs added to {}:{}",
         ids.len(),
-        args.prefix,
-        args.queue
+        args.queue.bullmq_prefix,
+        args.queue.queue_name
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -41,8 +41,8 @@ const CSV_HEADER: &[&str] = &[
 ];
 
 impl Sink {
-    /// A sink for `count` leads.
-    pub fn new(format: Format, out: Box<dyn Write + Send>, count: usize) -> Result<Self> {
+    /// A sink; `single` writes JSON as one object instead of an array (one URL argument).
+    pub fn new(format: Format, out: Box<dyn Write + Send>, single: bool) -> Result<Self> {
         let (out, csv): (Box<dyn Write + Send>, _) = match format {
             Format::Csv => {
                 let mut w = csv::Writer::from_writer(out);
@@ -57,7 +57,7 @@ impl Sink {
             out,
             csv,
             held: Vec::new(),
-            many: count != 1,
+            many: !single,
         })
     }
 
@@ -110,7 +110,7 @@ fn csv_row(r: &AuditResult) -> Vec<String> {
         opt(r.http_status.map(|s| s.to_string())),
         opt(r.error.as_ref().map(|e| e.kind.to_string())),
         opt(r.error.as_ref().map(|e| e.message.clone())),
-        format!("{:?}", r.score.grade).to_uppercase(),
+        r.score.grade.to_string(),
         r.score.points.to_string(),
         r.emails.join("; "),
         r.phones.join("; "),
@@ -130,7 +130,7 @@ fn csv_row(r: &AuditResult) -> Vec<String> {
         r.audit
             .issues
             .iter()
-            .map(|i| i.id.clone())
+            .map(|i| i.id.to_string())
             .collect::<Vec<_>>()
             .join("; "),
         opt(r

@@ -19,8 +19,7 @@ const APP: &str = r#"document.getElementById('root').innerHTML =
   'or call <a href="tel:+494012345678">040 12345678</a>.</p>';"#;
 
 fn chromium_present() -> bool {
-    std::path::Path::new("/usr/lib/chromium/chromium").exists()
-        || std::env::var_os("CHROME_PATH").is_some()
+    lead_audit_browser::find_chrome(None).is_ok()
 }
 
 fn audit(url: &str, mode: &str) -> Value {

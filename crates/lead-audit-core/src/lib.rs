@@ -26,7 +26,7 @@ pub use error::{Error, ErrorKind};
 pub use lead::Lead;
 pub use lead_audit_detect::{DetectInput, Detector};
 pub use options::{AuditOptions, BrowserMode};
-pub use pipeline::Auditor;
+pub use pipeline::{Auditor, AuditorBuilder};
 pub use progress::{AuditContext, ProgressFn, Stage};
 pub use render::{RenderError, RenderedPage, Renderer};
 pub use result::*;

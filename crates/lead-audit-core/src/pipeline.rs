@@ -68,9 +68,22 @@ struct Visited {
     render_error: Option<AuditError>,
 }
 
-impl Auditor {
-    /// Validates `options` and builds the HTTP client, fingerprint set and domain lookup.
-    pub fn new(options: AuditOptions) -> Result<Self, Error> {
+/// Builds an [`Auditor`]: the options, then the optional parts, then [`AuditorBuilder::build`].
+pub struct AuditorBuilder {
+    options: AuditOptions,
+    renderer: Option<Arc<dyn Renderer>>,
+}
+
+impl AuditorBuilder {
+    /// Renders pages that need JavaScript with `renderer` (the browser fallback).
+    pub fn renderer(mut self, renderer: Arc<dyn Renderer>) -> Self {
+        self.renderer = Some(renderer);
+        self
+    }
+
+    /// Validates the options and builds the HTTP client, fingerprint set and domain lookup.
+    pub fn build(self) -> Result<Auditor, Error> {
+        let options = self.options;
         options.validate()?;
         let detector = match &options.fingerprints {
             Some(path) => DetectorRef::Loaded(Arc::new(Detector::with_dataset(path)?)),
@@ -87,13 +100,13 @@ impl Auditor {
             None
         };
         let fetcher = Fetcher::new(&options)?;
-        Ok(Self {
+        Ok(Auditor {
             inner: Arc::new(Inner {
                 options,
                 fetcher,
                 detector,
                 domain,
-                renderer: None,
+                renderer: self.renderer,
                 js_paths,
                 analysis_slots: tokio::sync::Semaphore::new(
                     std::thread::available_parallelism().map_or(2, |n| n.get()),
@@ -101,18 +114,20 @@ impl Auditor {
             }),
         })
     }
+}
 
-    /// Adds a browser for the fallback of §4.3. Call before sharing the auditor.
-    pub fn with_renderer(mut self, renderer: Arc<dyn Renderer>) -> Self {
-        match Arc::get_mut(&mut self.inner) {
-            Some(inner) => inner.renderer = Some(renderer),
-            None => {
-                // Shared already: rebuild around the same parts is not possible cheaply, so
-                // keep the existing auditor unchanged but warn the caller.
-                tracing::warn!("with_renderer called on a shared Auditor; renderer ignored");
-            }
+impl Auditor {
+    /// A builder for an auditor with `options`.
+    pub fn builder(options: AuditOptions) -> AuditorBuilder {
+        AuditorBuilder {
+            options,
+            renderer: None,
         }
-        self
+    }
+
+    /// An auditor with `options` and no browser: shorthand for `builder(options).build()`.
+    pub fn new(options: AuditOptions) -> Result<Self, Error> {
+        Self::builder(options).build()
     }
 
     /// The options this auditor runs with.

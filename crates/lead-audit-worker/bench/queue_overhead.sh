@@ -6,6 +6,6 @@ set -eu
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
-cargo build --release -p lead-audit-worker --manifest-path "$root/Cargo.toml" >&2
+cargo build --release -p lead-audit-worker --features test-processor --manifest-path "$root/Cargo.toml" >&2
 [ -d "$here/../tests/node/node_modules/bullmq6" ] || "$here/../tests/node/setup" >&2
 WORKER_BIN="$CARGO_TARGET_DIR/release/lead-audit-worker" exec node "$here/queue_overhead.mjs"

@@ -13,18 +13,20 @@ use lead_audit_core::{AuditContext, CancellationToken, Stage};
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
+use lead_audit_app::{AuditStep, JobAttempt};
+
 use crate::backend::Backend;
-use crate::job::{handle, Attempt, JobEnv, JobError};
+use crate::job::{handle, JobError};
 use crate::metrics::Metrics;
-use crate::processor::TestProcessor;
 
 /// What a job runs.
 #[derive(Clone)]
 pub enum Processing {
     /// The real audit.
-    Audit(JobEnv),
+    Audit(AuditStep),
     /// A stand-in for tests and benchmarks.
-    Test(TestProcessor),
+    #[cfg(feature = "test-processor")]
+    Test(crate::processor::TestProcessor),
 }
 
 /// Everything a job needs besides itself; cloned into each job.
@@ -73,7 +75,7 @@ impl Glue {
         let (progress_tx, progress) = progress_forwarder(job);
 
         let outcome = match &self.processing {
-            Processing::Audit(env) => {
+            Processing::Audit(step) => {
                 let tx = progress_tx.clone();
                 let ctx = AuditContext {
                     cancel: cancel.clone(),
@@ -81,18 +83,17 @@ impl Glue {
                         let _ = tx.send(stage);
                     })),
                 };
-                let attempt = Attempt {
+                let attempt = JobAttempt {
                     job_id: &job_id,
                     attempts_made,
                 };
-                handle(data.clone(), env, attempt, &ctx)
-                    .await
-                    .and_then(|result| {
-                        self.metrics.record_audit(&result);
-                        serde_json::to_value(&result)
-                            .map_err(|e| JobError::Retry(format!("serialising the result: {e}")))
-                    })
+                handle(&data, step, attempt, &ctx).await.and_then(|result| {
+                    self.metrics.record_audit(&result);
+                    serde_json::to_value(&result)
+                        .map_err(|e| JobError::Retry(format!("serialising the result: {e}")))
+                })
             }
+            #[cfg(feature = "test-processor")]
             Processing::Test(p) => {
                 let tx = progress_tx.clone();
                 p.run(&data, move || {

@@ -6,18 +6,17 @@ use std::time::{Duration, Instant};
 use bullmq::options::QueueOptions;
 use bullmq::worker::WorkerEvent;
 use bullmq::{Job, Queue, Worker, WorkerOptions};
-use lead_audit_browser::{BrowserConfig, BrowserPool};
-use lead_audit_core::{Auditor, BrowserMode};
-use lead_audit_store::{LeadStore, Store, StoreOptions};
+use lead_audit_app::record::open_store;
+use lead_audit_app::{AuditStep, LeadSource, StorePolicy};
+use lead_audit_browser::BrowserPool;
+use lead_audit_store::Store;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::backend::{endpoint, Backend};
 use crate::config::Config;
 use crate::glue::{Glue, Processing};
-use crate::job::JobEnv;
 use crate::metrics::{self, Metrics};
-use crate::source::LeadSource;
 
 /// How often the queue's `paused` flag is read (see [`follow_pause`]).
 const PAUSE_POLL: Duration = Duration::from_millis(100);
@@ -41,17 +40,17 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> Result<(), Star
     let stop_tasks = CancellationToken::new();
 
     let (processing, browser, store) = processing(&config).await?;
-    let redis = config.redis();
+    let redis = config.queue.redis();
     let queue_opts = QueueOptions::new()
         .connection(redis.clone())
-        .prefix(config.bullmq_prefix.clone());
-    let queue = Queue::with_options(&config.queue_name, queue_opts.clone())
+        .prefix(config.queue.bullmq_prefix.clone());
+    let queue = Queue::with_options(&config.queue.queue_name, queue_opts.clone())
         .await
         .map(Arc::new)
         .map_err(|e| {
             StartError::Unavailable(format!(
                 "connecting to Redis at {}: {e}",
-                config.redis_display()
+                config.queue.redis_display()
             ))
         })?;
     let dead_letter = match &config.dead_letter_queue {
@@ -94,7 +93,7 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> Result<(), Star
     };
     let options = WorkerOptions::new()
         .connection(redis)
-        .prefix(config.bullmq_prefix.clone())
+        .prefix(config.queue.bullmq_prefix.clone())
         .concurrency(config.worker_concurrency as usize)
         .lock_duration(lock_duration)
         .stalled_interval(Duration::from_millis(config.stalled_interval_ms))
@@ -108,7 +107,7 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> Result<(), Star
         let glue = glue.clone();
         async move { glue.process(job, token).await }
     };
-    let worker = Worker::with_options(&config.queue_name, processor, options)
+    let worker = Worker::with_options(&config.queue.queue_name, processor, options)
         .await
         .map(Arc::new)
         .map_err(|e| StartError::Unavailable(format!("starting the BullMQ worker: {e}")))?;
@@ -129,9 +128,9 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> Result<(), Star
         .await
         .map_err(|e| StartError::Unavailable(format!("starting the BullMQ worker: {e}")))?;
     tracing::info!(
-        queue = %config.queue_name,
-        prefix = %config.bullmq_prefix,
-        redis = %config.redis_display(),
+        queue = %config.queue.queue_name,
+        prefix = %config.queue.bullmq_prefix,
+        redis = %config.queue.redis_display(),
         concurrency = config.worker_concurrency,
         "lead-audit-worker ready"
     );
@@ -178,49 +177,30 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> Result<(), Star
     Ok(())
 }
 
-/// The auditor (with its browser and database), or the test stand-in.
+/// The audit step (with its browser and database), or the test stand-in.
 async fn processing(
     config: &Config,
 ) -> Result<(Processing, Option<BrowserPool>, Option<Store>), StartError> {
+    #[cfg(feature = "test-processor")]
     if let Some(p) = config.test_processor {
         tracing::warn!(processor = ?p, "test processor: jobs are not audited");
         return Ok((Processing::Test(p), None, None));
     }
-    let options = config
-        .audit_options()
+    let (auditor, browser) = config
+        .audit
+        .build()
         .map_err(|e| StartError::Config(e.to_string()))?;
-    let mut auditor =
-        Auditor::new(options.clone()).map_err(|e| StartError::Config(e.to_string()))?;
-    let browser = (options.browser != BrowserMode::Never).then(|| {
-        BrowserPool::new(BrowserConfig {
-            chrome_path: config.chrome_path.clone(),
-            allow_private_networks: options.allow_private_networks,
-            user_agent: Some(options.user_agent.clone()),
-            ..BrowserConfig::default()
-        })
-    });
-    if let Some(pool) = &browser {
-        auditor = auditor.with_renderer(Arc::new(pool.clone()));
-    }
     let store = match &config.database_url {
-        Some(url) => {
-            let store = Store::connect(url, StoreOptions::default())
-                .await
-                .map_err(|e| StartError::Unavailable(format!("connecting to DATABASE_URL: {e}")))?;
-            store
-                .migrate()
-                .await
-                .map_err(|e| StartError::Unavailable(format!("migrating the database: {e}")))?;
-            Some(store)
-        }
+        Some(url) => Some(open_store(url).await.map_err(StartError::Unavailable)?),
         None => None,
     };
-    let env = JobEnv {
+    let step = AuditStep {
         auditor,
-        leads: store.clone().map(|s| Arc::new(s) as Arc<dyn LeadSource>),
-        freshness: config.freshness,
+        source: store.clone().map(|s| Arc::new(s) as Arc<dyn LeadSource>),
+        freshness: config.freshness.freshness,
+        policy: StorePolicy::Required,
     };
-    Ok((Processing::Audit(env), browser, store))
+    Ok((Processing::Audit(step), browser, store))
 }
 
 /// True when the queue's meta hash has `paused` (the test the moveToActive script makes).

@@ -7,27 +7,21 @@ use std::time::{Duration, Instant};
 use bullmq::options::{QueueOptions, RedisConnectionOptions};
 use bullmq::Queue;
 use common::{queue_name, WorkerProc, REDIS_URL};
-use lead_audit_core::Lead;
-use lead_audit_worker::{enqueue, EnqueueOptions};
+use lead_audit_app::LeadInput;
+use lead_audit_queue::{enqueue, EnqueueOptions, QueueSettings};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn enqueued_leads_are_audit_jobs_the_worker_completes() {
     let queue = queue_name("enqueue");
     let leads = [
-        Lead::from_url("example.com"),
-        Lead {
-            lead_id: Some("42".into()),
-            email: Some("owner@example.org".into()),
-            force: true,
-            ..Lead::default()
-        },
+        LeadInput::from_url("example.com"),
+        LeadInput::from_value(json!({"id": 42, "email": "owner@example.org", "force": true}))
+            .expect("a lead"),
     ];
     let ids = enqueue(
-        REDIS_URL,
-        "bull",
-        &queue,
-        &leads,
+        &QueueSettings::at(REDIS_URL, &queue),
+        leads,
         &EnqueueOptions::default(),
     )
     .await

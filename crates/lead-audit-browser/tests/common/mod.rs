@@ -33,15 +33,7 @@ macro_rules! require_chromium {
 
 /// Whether a browser can be found the way the pool looks for one.
 pub fn chromium_present() -> bool {
-    let on_path = |name: &str| {
-        std::env::var_os("PATH")
-            .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(name).is_file()))
-    };
-    std::env::var_os("CHROME_PATH").is_some_and(|p| Path::new(&p).is_file())
-        || Path::new("/usr/lib/chromium/chromium").is_file()
-        || ["chromium", "chromium-browser", "google-chrome"]
-            .into_iter()
-            .any(on_path)
+    lead_audit_browser::find_chrome(None).is_ok()
 }
 
 /// The fixture site: the SPA, its API, a page that never answers, a redirect and the

@@ -2,11 +2,13 @@
 
 use std::time::Duration;
 
-use bullmq::options::{QueueOptions, RedisConnectionOptions};
+use bullmq::options::QueueOptions;
 use bullmq::types::{BackoffStrategy, RemoveOnFinish};
 use bullmq::{BulkJob, JobOptions, Queue};
-use lead_audit_core::Lead;
+use lead_audit_app::LeadInput;
 use serde_json::{Map, Value};
+
+use crate::QueueSettings;
 
 /// The job name the Node backend uses.
 pub const JOB_NAME: &str = "audit";
@@ -54,8 +56,10 @@ pub enum EnqueueError {
     },
 }
 
-/// The job data of a lead, as the Node backend writes it: camelCase, absent fields left out.
-pub fn job_data(lead: &Lead) -> Value {
+/// The job data of a lead, as the Node backend writes it: camelCase, absent fields left out,
+/// the input's other fields carried along.
+pub fn job_data(input: &LeadInput) -> Value {
+    let lead = &input.lead;
     let mut data = Map::new();
     let mut put = |key: &str, v: &Option<String>| {
         if let Some(v) = v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
@@ -71,27 +75,32 @@ pub fn job_data(lead: &Lead) -> Value {
     if lead.force {
         data.insert("force".into(), Value::Bool(true));
     }
+    for (key, value) in &input.extra {
+        data.entry(key.clone()).or_insert_with(|| value.clone());
+    }
     Value::Object(data)
 }
 
-/// Adds one `audit` job per lead to `queue` (under `prefix`) on the Redis at `redis_url`;
+/// Jobs added per call to Redis: one call's memory and pipeline stay bounded for large files.
+const CHUNK: usize = 500;
+
+/// Adds one `audit` job per lead to the queue `settings` name, reading `leads` as it goes;
 /// returns the job ids in order.
 pub async fn enqueue(
-    redis_url: &str,
-    prefix: &str,
-    queue: &str,
-    leads: &[Lead],
+    settings: &QueueSettings,
+    leads: impl IntoIterator<Item = LeadInput>,
     opts: &EnqueueOptions,
 ) -> Result<Vec<String>, EnqueueError> {
+    let queue = &settings.queue_name;
     let fail = |source| EnqueueError::Queue {
-        queue: queue.to_owned(),
+        queue: queue.clone(),
         source,
     };
     let q = Queue::with_options(
         queue,
         QueueOptions::new()
-            .connection(RedisConnectionOptions::new().url(redis_url))
-            .prefix(prefix),
+            .connection(settings.redis())
+            .prefix(settings.bullmq_prefix.clone()),
     )
     .await
     .map_err(fail)?;
@@ -109,12 +118,13 @@ pub async fn enqueue(
         remove_on_fail: opts.keep_failed.map(RemoveOnFinish::Count),
         ..JobOptions::default()
     };
-    let mut ids = Vec::with_capacity(leads.len());
-    // Chunks keep one call's memory and Redis pipeline bounded for large files.
-    for chunk in leads.chunks(500) {
-        let jobs = chunk
-            .iter()
-            .map(|lead| BulkJob::with_options(JOB_NAME, job_data(lead), job_opts.clone()))
+    let mut ids = Vec::new();
+    let mut leads = leads.into_iter().peekable();
+    while leads.peek().is_some() {
+        let jobs: Vec<BulkJob> = leads
+            .by_ref()
+            .take(CHUNK)
+            .map(|lead| BulkJob::with_options(JOB_NAME, job_data(&lead), job_opts.clone()))
             .collect();
         let added = q.add_bulk(jobs).await.map_err(fail)?;
         ids.extend(added.iter().map(|j| j.id().to_owned()));
@@ -130,15 +140,13 @@ mod tests {
 
     #[test]
     fn job_data_leaves_out_what_the_lead_lacks() {
-        let lead = Lead {
-            lead_id: Some("9".into()),
-            website: Some(" example.com ".into()),
-            email: Some(String::new()),
-            ..Lead::default()
-        };
+        let input = LeadInput::from_value(json!({
+            "id": 9, "website": " example.com ", "email": "", "campaign": "q3",
+        }))
+        .expect("a lead");
         assert_eq!(
-            job_data(&lead),
-            json!({"leadId": "9", "website": "example.com"})
+            job_data(&input),
+            json!({"leadId": "9", "website": "example.com", "campaign": "q3"})
         );
     }
 }

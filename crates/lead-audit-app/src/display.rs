@@ -1,0 +1,59 @@
+//! How secret or untrusted values appear in messages and logs: connection URLs without their
+//! password, user data cut to a short preview.
+
+/// A connection URL with its password replaced by `***`.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Bytes of user data (a job's data, a row) echoed in an error message or a log line.
+pub const PREVIEW_BYTES: usize = 1024;
+
+/// `text` cut to at most [`PREVIEW_BYTES`] on a character boundary, saying how much was left
+/// out.
+pub fn preview(text: &str) -> String {
+    if text.len() <= PREVIEW_BYTES {
+        return text.to_owned();
+    }
+    let mut end = PREVIEW_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} more bytes)", &text[..end], text.len() - end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_show() {
+        assert_eq!(
+            redact_url("postgres://app:s3cret@db:5432/leads"),
+            "postgres://app:***@db:5432/leads"
+        );
+        assert_eq!(
+            redact_url("redis://:pw@cache:6379/0"),
+            "redis://:***@cache:6379/0"
+        );
+        assert_eq!(
+            redact_url("sqlite://lead-audit.db"),
+            "sqlite://lead-audit.db"
+        );
+    }
+
+    #[test]
+    fn previews_are_short_and_cut_on_characters() {
+        assert_eq!(preview("abc"), "abc");
+        let long = "é".repeat(5000);
+        let p = preview(&long);
+        assert!(p.len() < PREVIEW_BYTES + 40, "{}", p.len());
+        assert!(p.ends_with("more bytes)"));
+    }
+}
