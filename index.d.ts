@@ -67,7 +67,7 @@ export interface AuditOptions {
   onProgress?: (stage: Stage) => void
 }
 
-/** The quality checks of SPEC §4.5; `null` means "could not be checked". */
+/** The quality checks and the issues they raise; `null` means "could not be checked". */
 export interface AuditReport {
   https: boolean | null
   redirectsToHttps: boolean | null
@@ -99,7 +99,7 @@ export interface AuditReport {
   contactForm: boolean | null
 }
 
-/** The outcome of auditing one lead (SPEC §3). An unreachable site is a result too. */
+/** The outcome of auditing one lead. An unreachable site is a result too. */
 export interface AuditResult {
   /** The website audited, as given (scheme added if missing). */
   url: string
@@ -165,7 +165,7 @@ export interface DomainInfo {
 /** Where a domain's registration date came from. */
 export type DomainSource = 'rdap' | 'whois'
 
-/** One of the §3 error kinds. */
+/** The machine-readable kind of an audit error. */
 export type ErrorKind = 'invalid_url' | 'blocked' | 'dns' | 'connect' | 'tls' | 'timeout' | 'http_status' | 'not_html' | 'too_large' | 'robots' | 'browser'
 
 /** Emails, phone numbers (E.164) and social profiles found in one HTML document. */

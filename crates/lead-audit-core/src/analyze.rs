@@ -33,7 +33,7 @@ pub struct AnalyzeConfig<'a> {
     pub js: &'a [(String, String)],
 }
 
-/// Signs that the static HTML is an empty client-rendered shell (§4.3).
+/// Signs that the static HTML is an empty client-rendered shell, worth rendering in a browser.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ShellSignals {
     /// Characters of visible body text.

@@ -1,5 +1,5 @@
-//! Choosing which same-site pages to crawl (§4.2): links whose text or path says contact,
-//! about, impressum…, footer links next; never off-site, never twice.
+//! Choosing which same-site pages to crawl: links whose text or path says contact, about,
+//! impressum…, footer links next; never off-site, never twice.
 
 use std::collections::HashSet;
 use std::sync::LazyLock;

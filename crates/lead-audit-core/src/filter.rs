@@ -1,5 +1,5 @@
-//! Pre-audit filters (§4.7). The store decides *when* a lead was last audited; this module
-//! decides what that means.
+//! Pre-audit filters: which leads are skipped before any fetch. The store decides *when* a lead
+//! was last audited; this module decides what that means.
 
 use chrono::{DateTime, Utc};
 

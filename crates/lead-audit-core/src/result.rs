@@ -1,4 +1,4 @@
-//! The one result shape of the project (SPEC §3), serialised as camelCase JSON everywhere.
+//! The one result shape of the project, serialised as camelCase JSON everywhere.
 
 use std::borrow::Borrow;
 use std::collections::BTreeMap;
@@ -46,7 +46,8 @@ pub struct AuditResult {
     pub domain: Option<DomainInfo>,
     /// Grade and the reasons for it.
     pub score: Score,
-    /// Why the lead was not audited (a filter of §4.7).
+    /// Why the lead was not audited: it has neither a website nor contact data (`unusable: …`),
+    /// or it was audited within the freshness window (`fresh: …`).
     pub skipped: Option<String>,
     /// When the audit finished.
     pub audited_at: DateTime<Utc>,
@@ -57,7 +58,7 @@ pub struct AuditResult {
 /// A machine-readable kind beside a human message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditError {
-    /// One of the §3 error kinds.
+    /// What kind of failure, stable for machines.
     pub kind: ErrorKind,
     /// What happened, for a person.
     pub message: String,
@@ -319,7 +320,8 @@ impl<'de> Deserialize<'de> for IssueId {
     }
 }
 
-/// The checks of §4.5. `None` means "could not be checked".
+/// The quality checks, listed with their issue ids in `docs/scoring.md`. `None` means "could
+/// not be checked".
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AuditReport {
@@ -385,7 +387,7 @@ pub enum DomainSource {
     Whois,
 }
 
-/// Registration facts of the registrable domain (§4.6).
+/// Registration facts of the registrable domain (`docs/domain-age.md`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DomainInfo {
@@ -446,7 +448,7 @@ impl std::str::FromStr for Grade {
 #[error("unknown grade `{0}`")]
 pub struct ParseGradeError(String);
 
-/// The transparent points model of §4.8.
+/// The grade and its points, every point with its reason (`docs/scoring.md`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Score {

@@ -1,4 +1,4 @@
-//! The points model of §4.8: an opportunity sub-score (what the business needs) plus a
+//! The points model: an opportunity sub-score (what the business needs) plus a
 //! reachability sub-score (how it can be contacted), every point with its reason. The
 //! weights and the rules are documented in `docs/scoring.md`.
 

@@ -1,4 +1,4 @@
-//! `AuditResult` as it crosses into JS: the core's shape (SPEC §3) as `#[napi(object)]`
+//! `AuditResult` as it crosses into JS: the core's result shape as `#[napi(object)]`
 //! structs, so `index.d.ts` types every field. Dates are ISO 8601 strings and absent values
 //! `null`, exactly as in the JSON the CLI and the worker write.
 
@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use lead_audit_core as core;
 use napi_derive::napi;
 
-/// One of the §3 error kinds.
+/// The machine-readable kind of an audit error.
 #[napi(string_enum)]
 pub enum ErrorKind {
     #[napi(value = "invalid_url")]
@@ -115,7 +115,7 @@ pub struct AuditIssue {
     pub message: String,
 }
 
-/// The quality checks of SPEC §4.5; `null` means "could not be checked".
+/// The quality checks and the issues they raise; `null` means "could not be checked".
 #[napi(object, object_from_js = false, use_nullable = true)]
 pub struct AuditReport {
     pub https: Option<bool>,
@@ -173,7 +173,7 @@ pub struct Score {
     pub reasons: Vec<String>,
 }
 
-/// The outcome of auditing one lead (SPEC §3). An unreachable site is a result too.
+/// The outcome of auditing one lead. An unreachable site is a result too.
 #[napi(object, object_from_js = false, use_nullable = true)]
 pub struct AuditResult {
     /// The website audited, as given (scheme added if missing).

@@ -1,4 +1,4 @@
-//! `lead-audit-store`: leads and their audit history in PostgreSQL or SQLite (SPEC §6).
+//! `lead-audit-store`: leads and their audit history in PostgreSQL or SQLite (`docs/store.md`).
 //!
 //! [`Store::connect`] picks the backend from the URL (`postgres://`, `postgresql://`,
 //! `sqlite://`); both implement [`LeadStore`]. Every audit is written as one transaction: the
@@ -72,8 +72,8 @@ pub trait LeadStore: Send + Sync {
         lead_id: &str,
     ) -> impl Future<Output = Result<Vec<AuditRecord>, StoreError>> + Send;
 
-    /// Why the lead should be skipped before any fetch (§4.7), or `None` to audit it: the
-    /// stored last audit time run through [`lead_audit_core::filter::prefilter`].
+    /// Why the lead should be skipped before any fetch, or `None` to audit it: the stored last
+    /// audit time run through [`lead_audit_core::filter::prefilter`].
     fn skip_reason(
         &self,
         lead: &Lead,

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-/// How long a lead's audit stays fresh when `LEAD_AUDIT_FRESHNESS` is not set (§4.7).
+/// How long after its audit a lead is skipped as fresh, when `LEAD_AUDIT_FRESHNESS` is not set.
 pub const DEFAULT_FRESHNESS: Duration = Duration::from_secs(24 * 3600);
 
 /// Connection pool settings. `Default` suits a worker with a handful of concurrent jobs.

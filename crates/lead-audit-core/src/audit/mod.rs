@@ -1,4 +1,5 @@
-//! Site quality checks (§4.5): page facts from the DOM, then a site report with issues.
+//! Site quality checks: page facts from the DOM, then a site report with issues. The checks
+//! and their issue ids are listed in `docs/scoring.md`.
 
 pub mod checks;
 mod copyright;

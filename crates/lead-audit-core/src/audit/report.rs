@@ -1,4 +1,4 @@
-//! Site report: the checks of §4.5 and the issues they raise.
+//! Site report: the checks listed in `docs/scoring.md` and the issues they raise.
 
 use chrono::{DateTime, Datelike, Utc};
 use url::Url;

@@ -1,4 +1,4 @@
-//! Domain age (§4.6): RDAP with WHOIS fallback, cached.
+//! Domain age (`docs/domain-age.md`): RDAP with WHOIS fallback, cached.
 //!
 //! The registrable domain of the lead's host (public suffix list) is looked up by RDAP at the
 //! service the IANA bootstrap registry names for its TLD; WHOIS answers when RDAP has no

@@ -1,4 +1,4 @@
-//! Contact extraction (§4.4): emails, phones, social profiles.
+//! Contact extraction: emails, phones, social profiles, by the rules of `docs/extract.md`.
 //!
 //! One walk over the parsed document visits every element and visible text node once:
 //! links (`mailto:`, `tel:`, Cloudflare's email protection, social profiles), attributes

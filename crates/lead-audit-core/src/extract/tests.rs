@@ -1,4 +1,4 @@
-//! Whole-page extraction: each §4.4 case in a small document.
+//! Whole-page extraction: each rule of `docs/extract.md` in a small document.
 
 use super::*;
 

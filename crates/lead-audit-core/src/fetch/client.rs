@@ -70,7 +70,7 @@ impl FetchedPage {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct FetchError {
-    /// §3 kind.
+    /// What kind of failure, as the result's `error.kind`.
     pub kind: ErrorKind,
     /// For a person.
     pub message: String,
@@ -382,7 +382,7 @@ fn cert_expiry(resp: &reqwest::Response) -> Option<DateTime<Utc>> {
     DateTime::from_timestamp(cert.validity().not_after.timestamp(), 0)
 }
 
-/// Maps a reqwest error onto a §3 kind, finding our resolver's verdict in the cause chain.
+/// Maps a reqwest error onto an [`ErrorKind`], finding our resolver's verdict in the cause chain.
 fn classify(url: &Url, e: &reqwest::Error) -> FetchError {
     let mut source = e.source();
     let mut chain = String::new();

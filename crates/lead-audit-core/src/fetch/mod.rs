@@ -1,4 +1,4 @@
-//! HTTP fetching with the SSRF guard, robots.txt and charset detection (§4.1).
+//! HTTP fetching with the SSRF guard, robots.txt and charset detection.
 
 pub mod charset;
 pub mod client;
