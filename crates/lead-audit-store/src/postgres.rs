@@ -157,7 +157,8 @@ impl LeadStore for PgStore {
         let site = lead.website().and_then(website_key);
         match (has_id, site) {
             (false, Some(site)) => Ok(sqlx::query_scalar!(
-                "SELECT MAX(last_audited_at) FROM leads WHERE website_key = $1",
+                "SELECT MAX(last_audited_at) FROM leads
+                 WHERE md5(website_key) = md5($1) AND website_key = $1",
                 site
             )
             .fetch_one(&self.pool)

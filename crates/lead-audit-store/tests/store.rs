@@ -43,6 +43,8 @@ suite!(
     repeated_attempt_is_recorded_once,
     concurrent_audits_of_one_lead,
     freshness_skip_and_force,
+    website_past_the_index_entry_limit,
+    first_schema_upgrades,
 );
 
 async fn migrated(db: &TestDb) -> Store {
@@ -446,6 +448,124 @@ async fn freshness_skip_and_force(db: &TestDb) {
     assert!(reason.is_some_and(|r| r.starts_with("fresh")));
     let other = Lead::from_url("cli-only.example/other-page");
     assert_eq!(store.last_audited(&other).await.expect("lookup"), None);
+}
+
+async fn website_past_the_index_entry_limit(db: &TestDb) {
+    let store = migrated(db).await;
+    // About 10 KB of path that does not compress: well past PostgreSQL's btree entry limit
+    // (2704 bytes), so an index on the key itself could not hold it.
+    let segments: Vec<String> = (0..310)
+        .map(|_| uuid::Uuid::new_v4().simple().to_string())
+        .collect();
+    let url = format!("https://long-url.example/{}", segments.join("/"));
+    assert!(url.len() > 10_000, "{}", url.len());
+    let now = micros(Utc::now());
+    let res = result(&url, Grade::Warm, 30, now);
+    let job = Some(JobRef {
+        id: "job-long",
+        attempt: 0,
+    });
+
+    // A lead known only by its website, and a backend lead with the same website.
+    let by_site = Lead::from_url(&url);
+    let backend = Lead {
+        website: Some(url.clone()),
+        ..backend_lead("lead-long")
+    };
+    for lead in [&by_site, &backend] {
+        let outcome = store
+            .record_audit(lead, &res, job)
+            .await
+            .expect("record a 10 KB URL");
+        assert!(outcome.history_inserted && outcome.lead_updated);
+        let loaded = store
+            .load_lead(&outcome.lead_id)
+            .await
+            .expect("load")
+            .expect("row");
+        assert_eq!(loaded.website.as_deref(), Some(url.as_str()));
+
+        // The same job attempt again: recorded once.
+        let again = store
+            .record_audit(lead, &res, job)
+            .await
+            .expect("record again");
+        assert_eq!(again.lead_id, outcome.lead_id);
+        assert!(!again.history_inserted && !again.lead_updated);
+        let history = store.history(&outcome.lead_id).await.expect("history");
+        assert_eq!(history.len(), 1);
+        assert_eq!(history[0].result.url, url);
+    }
+
+    // Found by its website, respelled; a site that differs in its last character is not.
+    let respelled = Lead::from_url(url.replacen("https://", "HTTP://www.", 1));
+    assert_eq!(
+        store.last_audited(&respelled).await.expect("lookup"),
+        Some(now)
+    );
+    let mut other = url.clone();
+    other.pop();
+    other.push('x');
+    assert_eq!(
+        store
+            .last_audited(&Lead::from_url(other))
+            .await
+            .expect("lookup"),
+        None
+    );
+    assert_eq!(count(&store, "SELECT COUNT(*) FROM leads").await, 2);
+}
+
+/// A database made by the first release (only the first migration applied, a lead in it)
+/// takes the later migrations and keeps its data findable.
+async fn first_schema_upgrades(db: &TestDb) {
+    let store = db.store().await;
+    let backend = match &store {
+        Store::Postgres(_) => "postgres",
+        Store::Sqlite(_) => "sqlite",
+    };
+    let all = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("migrations")
+        .join(backend);
+    let mut files: Vec<_> = std::fs::read_dir(&all)
+        .expect("migrations")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    let first = tempfile::tempdir().expect("tempdir");
+    let name = files[0].file_name().expect("file name");
+    std::fs::copy(&files[0], first.path().join(name)).expect("copy");
+    let old = sqlx::migrate::Migrator::new(first.path())
+        .await
+        .expect("first migration");
+    match &store {
+        Store::Postgres(s) => old.run(s.pool()).await,
+        Store::Sqlite(s) => old.run(s.pool()).await,
+    }
+    .expect("apply the first migration");
+    let lead = Lead::from_url("https://upgraded.example/");
+    let at = micros(Utc::now());
+    store
+        .record_audit(
+            &lead,
+            &result("https://upgraded.example/", Grade::Hot, 80, at),
+            None,
+        )
+        .await
+        .expect("record in the old schema");
+
+    store.migrate().await.expect("upgrade");
+    assert_eq!(
+        count(&store, "SELECT COUNT(*) FROM _sqlx_migrations").await,
+        files.len() as i64
+    );
+    assert_eq!(
+        store
+            .last_audited(&Lead::from_url("upgraded.example"))
+            .await
+            .expect("lookup"),
+        Some(at)
+    );
 }
 
 #[tokio::test]
