@@ -1,20 +1,18 @@
 //! What a caller asks to audit.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// A business lead. Every field is optional: a lead with neither website nor contact data is
-/// skipped as unusable (§4.7), a website that cannot be parsed is an `invalid_url` result.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+/// skipped as unusable, a website that cannot be parsed is an `invalid_url` result. Reading
+/// leads in the shapes users send them is the front ends' job; this is what the pipeline takes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Lead {
     /// The lead's id in the caller's system.
-    #[serde(alias = "id", alias = "lead_id")]
     pub lead_id: Option<String>,
     /// The business website, with or without scheme.
-    #[serde(alias = "url", alias = "domain")]
     pub website: Option<String>,
     /// Company name.
-    #[serde(alias = "company_name", alias = "name")]
     pub company_name: Option<String>,
     /// A known email.
     pub email: Option<String>,

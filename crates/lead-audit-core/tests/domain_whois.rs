@@ -211,7 +211,7 @@ async fn malformed_answers_are_failed_lookups() {
 }
 
 #[tokio::test]
-async fn server_map_from_the_environment() {
+async fn server_map_from_a_file() {
     let nominet = WhoisServer::start().await;
     nominet.answer(
         "high-street-florist.co.uk",
@@ -221,10 +221,10 @@ async fn server_map_from_the_environment() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("whois.json");
     std::fs::write(&file, format!(r#"{{"uk": "{}"}}"#, nominet.addr)).unwrap();
-    let path = file.to_string_lossy().into_owned();
-    let config = local_config(&rdap, &[], dir.path())
-        .with_env(|k| (k == "LEAD_AUDIT_WHOIS_SERVERS").then(|| path.clone()))
-        .unwrap();
+    let mut config = local_config(&rdap, &[], dir.path());
+    config
+        .whois_servers
+        .extend(lead_audit_core::domain::load_whois_servers(&file).unwrap());
     let info = DomainLookup::new(config)
         .unwrap()
         .lookup("high-street-florist.co.uk")

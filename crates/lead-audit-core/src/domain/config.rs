@@ -1,4 +1,4 @@
-//! Configuration of domain lookups: a plain struct, with the environment read on request.
+//! Configuration of domain lookups: a plain struct; front ends fill it from their settings.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -13,19 +13,18 @@ use super::cache::DomainCache;
 #[derive(Clone)]
 pub struct DomainConfig {
     /// The RDAP bootstrap registry (RFC 9224 `dns.json`): an `http(s)://` URL, a `file://`
-    /// URL or a path. Default: IANA's. Env `LEAD_AUDIT_RDAP_BOOTSTRAP`.
+    /// URL or a path. Default: IANA's.
     pub rdap_bootstrap: String,
     /// How long a fetched bootstrap file is used before it is fetched again (default 7 days).
     pub bootstrap_refresh: Duration,
     /// Where the fetched bootstrap file is kept; `None` means `$XDG_CACHE_HOME/lead-audit`,
     /// else `~/.cache/lead-audit` (memory only when neither is known).
-    /// Env `LEAD_AUDIT_CACHE_DIR`.
     pub cache_dir: Option<PathBuf>,
     /// Fall back to WHOIS when RDAP has no service or fails (default true).
     pub whois: bool,
     /// TLD (or suffix such as `co.za`) → WHOIS server (`host` or `host:port`), laid over the
     /// built-in map; an empty value removes a TLD; `*` is the directory asked for unknown
-    /// TLDs (IANA's). Env `LEAD_AUDIT_WHOIS_SERVERS` names a JSON file of this shape.
+    /// TLDs (IANA's). [`load_whois_servers`] reads a JSON file of this shape.
     pub whois_servers: HashMap<String, String>,
     /// Bound on one RDAP request or WHOIS exchange (default 5 s).
     pub timeout: Duration,
@@ -99,29 +98,6 @@ impl std::fmt::Debug for DomainConfig {
 }
 
 impl DomainConfig {
-    /// The defaults with the environment applied: `LEAD_AUDIT_RDAP_BOOTSTRAP`,
-    /// `LEAD_AUDIT_WHOIS_SERVERS` (a JSON file) and `LEAD_AUDIT_CACHE_DIR`.
-    pub fn from_env() -> Result<Self, crate::Error> {
-        Self::default().with_env(|k| std::env::var(k).ok())
-    }
-
-    /// Applies the variables `var` returns over `self` (for front ends with their own
-    /// environment handling, and for tests).
-    pub fn with_env(mut self, var: impl Fn(&str) -> Option<String>) -> Result<Self, crate::Error> {
-        let set = |k: &str| var(k).filter(|v| !v.trim().is_empty());
-        if let Some(v) = set("LEAD_AUDIT_RDAP_BOOTSTRAP") {
-            self.rdap_bootstrap = v.trim().to_owned();
-        }
-        if let Some(v) = set("LEAD_AUDIT_WHOIS_SERVERS") {
-            self.whois_servers
-                .extend(load_whois_servers(Path::new(v.trim()))?);
-        }
-        if let Some(v) = set("LEAD_AUDIT_CACHE_DIR") {
-            self.cache_dir = Some(PathBuf::from(v.trim()));
-        }
-        Ok(self)
-    }
-
     /// Checks every value; the message names the bad one.
     pub fn validate(&self) -> Result<(), crate::Error> {
         let bad = |m: String| Err(crate::Error::InvalidOptions(m));
@@ -179,28 +155,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn env_overrides() {
+    fn a_whois_server_file_is_read() {
         let dir = tempfile::tempdir().unwrap();
         let map = dir.path().join("whois.json");
         std::fs::write(&map, r#"{"uk": "127.0.0.1:4343"}"#).unwrap();
-        let map_path = map.to_string_lossy().into_owned();
-        let env = |k: &str| match k {
-            "LEAD_AUDIT_RDAP_BOOTSTRAP" => Some("http://127.0.0.1:9/dns.json".to_owned()),
-            "LEAD_AUDIT_WHOIS_SERVERS" => Some(map_path.clone()),
-            "LEAD_AUDIT_CACHE_DIR" => Some("/tmp/la-cache".to_owned()),
-            _ => None,
-        };
-        let c = DomainConfig::default().with_env(env).unwrap();
-        assert_eq!(c.rdap_bootstrap, "http://127.0.0.1:9/dns.json");
-        assert_eq!(c.whois_servers["uk"], "127.0.0.1:4343");
-        assert_eq!(c.cache_dir, Some(PathBuf::from("/tmp/la-cache")));
-        c.validate().unwrap();
+        let servers = load_whois_servers(&map).unwrap();
+        assert_eq!(servers["uk"], "127.0.0.1:4343");
     }
 
     #[test]
     fn bad_values_are_named() {
-        let missing = DomainConfig::default()
-            .with_env(|k| (k == "LEAD_AUDIT_WHOIS_SERVERS").then(|| "/nonexistent/w.json".into()));
+        let missing = load_whois_servers(Path::new("/nonexistent/w.json"));
         assert!(missing
             .unwrap_err()
             .to_string()
