@@ -116,8 +116,9 @@ pub struct AuditIssue {
 /// The stable id of an audit issue, written in kebab-case (`no-https`, `outdated-jquery`).
 /// Every id and the check that raises it are listed in `docs/scoring.md`.
 ///
-/// Ids compare, hash and serialize as their text, so an id read back from an audit stored by
-/// another version is kept as [`IssueId::Other`] instead of making the audit unreadable.
+/// Ids compare, hash and serialize as their text. An id this version does not raise, read back
+/// from an audit stored by another version, becomes [`IssueId::Other`] instead of making the
+/// stored audit unreadable.
 #[derive(Debug, Clone)]
 pub enum IssueId {
     /// `no-https`: the final home page URL is plain http.
