@@ -264,6 +264,59 @@ fn invalid_urls_are_results_and_bad_arguments_fail() {
     assert!(!out.status.success());
 }
 
+/// Leads as Node backends write them: integer ids, aliases, extra fields; a bad line is a
+/// result for that line and the rest of the file is still audited.
+#[test]
+fn jsonl_input_takes_numeric_ids_and_survives_a_bad_line() {
+    let s = start(vec![
+        ("/", Reply::Html(HOME.into())),
+        ("/contact", Reply::Html(CONTACT.into())),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("leads.jsonl");
+    let url = s.url("/");
+    std::fs::write(
+        &input,
+        format!(
+            "{{\"leadId\": 42, \"website\": \"{url}\", \"campaign\": \"q3\"}}\n\
+             {{\"id\": 7, \"url\": \"{url}\"}}\n\
+             {{not json\n\
+             {{\"leadId\": 8, \"website\": 1234}}\n"
+        ),
+    )
+    .unwrap();
+    let out = lead_audit(&[
+        "audit",
+        "--input",
+        input.to_str().unwrap(),
+        "--allow-private-networks",
+        "--no-domain-lookup",
+        "--browser",
+        "never",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let results: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(results.len(), 4);
+    assert_eq!(results[0]["leadId"], "42");
+    assert_eq!(results[0]["emails"][0], "office@millerplumbing.com");
+    assert_eq!(results[1]["leadId"], "7");
+    assert_eq!(results[1]["reachable"], true);
+    assert_eq!(kind(&results[2]), "invalid_url");
+    assert!(results[2]["error"]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("line 3"));
+    assert_eq!(kind(&results[3]), "invalid_url");
+    assert!(results[3]["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("website"));
+}
+
 #[test]
 fn csv_input_to_jsonl_and_csv_output() {
     let s = start(vec![
