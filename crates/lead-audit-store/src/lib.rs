@@ -9,6 +9,7 @@ mod error;
 mod model;
 mod options;
 mod postgres;
+mod record;
 mod sqlite;
 #[cfg(feature = "test-support")]
 pub mod testing;

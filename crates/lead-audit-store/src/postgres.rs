@@ -6,9 +6,10 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use lead_audit_core::{AuditResult, Lead};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::PgConnection;
+use sqlx::{PgConnection, Postgres};
 
-use crate::model::{lead_key, parse_grade, website_key};
+use crate::model::{parse_grade, website_key};
+use crate::record::{self, AuditWriter, Lookup, Recording};
 use crate::{AuditRecord, JobRef, LeadRecord, LeadStore, RecordOutcome, StoreError, StoreOptions};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -58,36 +59,93 @@ fn from_value<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T,
     serde_json::from_value(v).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-/// Inserts the lead or refreshes its contact data; `None` fields keep the stored value.
-async fn upsert_contact(conn: &mut PgConnection, id: &str, lead: &Lead) -> Result<(), StoreError> {
-    sqlx::query!(
-        "INSERT INTO leads (id, company_name, website, website_key, email, phone, country)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (id) DO UPDATE SET
-             company_name = COALESCE(EXCLUDED.company_name, leads.company_name),
-             website      = COALESCE(EXCLUDED.website, leads.website),
-             website_key  = COALESCE(EXCLUDED.website_key, leads.website_key),
-             email        = COALESCE(EXCLUDED.email, leads.email),
-             phone        = COALESCE(EXCLUDED.phone, leads.phone),
-             country      = COALESCE(EXCLUDED.country, leads.country),
-             updated_at   = now()
-         WHERE (leads.company_name, leads.website, leads.email, leads.phone, leads.country)
-               IS DISTINCT FROM (COALESCE(EXCLUDED.company_name, leads.company_name),
-                                 COALESCE(EXCLUDED.website, leads.website),
-                                 COALESCE(EXCLUDED.email, leads.email),
-                                 COALESCE(EXCLUDED.phone, leads.phone),
-                                 COALESCE(EXCLUDED.country, leads.country))",
-        id,
-        lead.company_name.as_deref(),
-        lead.website(),
-        lead.website().and_then(website_key),
-        lead.email.as_deref(),
-        lead.phone.as_deref(),
-        lead.country.as_deref(),
-    )
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+impl AuditWriter for PgStore {
+    type Db = Postgres;
+
+    fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    async fn upsert_contact(
+        conn: &mut PgConnection,
+        id: &str,
+        lead: &Lead,
+        _now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query!(
+            "INSERT INTO leads (id, company_name, website, website_key, email, phone, country)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (id) DO UPDATE SET
+                 company_name = COALESCE(EXCLUDED.company_name, leads.company_name),
+                 website      = COALESCE(EXCLUDED.website, leads.website),
+                 website_key  = COALESCE(EXCLUDED.website_key, leads.website_key),
+                 email        = COALESCE(EXCLUDED.email, leads.email),
+                 phone        = COALESCE(EXCLUDED.phone, leads.phone),
+                 country      = COALESCE(EXCLUDED.country, leads.country),
+                 updated_at   = now()
+             WHERE (leads.company_name, leads.website, leads.email, leads.phone, leads.country)
+                   IS DISTINCT FROM (COALESCE(EXCLUDED.company_name, leads.company_name),
+                                     COALESCE(EXCLUDED.website, leads.website),
+                                     COALESCE(EXCLUDED.email, leads.email),
+                                     COALESCE(EXCLUDED.phone, leads.phone),
+                                     COALESCE(EXCLUDED.country, leads.country))",
+            id,
+            lead.company_name.as_deref(),
+            lead.website(),
+            lead.website().and_then(website_key),
+            lead.email.as_deref(),
+            lead.phone.as_deref(),
+            lead.country.as_deref(),
+        )
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+
+    async fn insert_history(
+        conn: &mut PgConnection,
+        rec: &Recording<'_>,
+    ) -> Result<bool, StoreError> {
+        let result = rec.result;
+        let inserted = sqlx::query_scalar!(
+            "INSERT INTO lead_audits (lead_id, job_id, attempt, result, grade, points, audited_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (lead_id, job_id, attempt) DO NOTHING
+             RETURNING id",
+            rec.id,
+            rec.job.map(|j| j.id),
+            rec.job.map(|j| j.attempt),
+            json(result)?,
+            result.score.grade.as_str(),
+            result.score.points,
+            result.audited_at,
+        )
+        .fetch_optional(conn)
+        .await?;
+        Ok(inserted.is_some())
+    }
+
+    async fn update_summary(
+        conn: &mut PgConnection,
+        rec: &Recording<'_>,
+    ) -> Result<bool, StoreError> {
+        let result = rec.result;
+        let updated = sqlx::query!(
+            "UPDATE leads SET last_audited_at = $2, last_grade = $3, last_points = $4,
+                              emails = $5, phones = $6, technologies = $7, updated_at = now()
+             WHERE id = $1 AND (last_audited_at IS NULL OR last_audited_at < $2)",
+            rec.id,
+            result.audited_at,
+            result.score.grade.as_str(),
+            result.score.points,
+            json(&result.emails)?,
+            json(&result.phones)?,
+            json(&result.technologies)?,
+        )
+        .execute(conn)
+        .await?;
+        Ok(updated.rows_affected() == 1)
+    }
 }
 
 impl LeadStore for PgStore {
@@ -97,10 +155,7 @@ impl LeadStore for PgStore {
     }
 
     async fn upsert_lead(&self, lead: &Lead) -> Result<String, StoreError> {
-        let id = lead_key(lead).ok_or(StoreError::KeylessLead)?;
-        let mut conn = self.pool.acquire().await?;
-        upsert_contact(&mut conn, &id, lead).await?;
-        Ok(id)
+        record::upsert_lead(self, lead).await
     }
 
     async fn load_lead(&self, id: &str) -> Result<Option<Lead>, StoreError> {
@@ -150,31 +205,24 @@ impl LeadStore for PgStore {
     }
 
     async fn last_audited(&self, lead: &Lead) -> Result<Option<DateTime<Utc>>, StoreError> {
-        let has_id = lead
-            .lead_id
-            .as_deref()
-            .is_some_and(|s| !s.trim().is_empty());
-        let site = lead.website().and_then(website_key);
-        match (has_id, site) {
-            (false, Some(site)) => Ok(sqlx::query_scalar!(
-                "SELECT MAX(last_audited_at) FROM leads
-                 WHERE md5(website_key) = md5($1) AND website_key = $1",
-                site
-            )
-            .fetch_one(&self.pool)
-            .await?),
-            _ => {
-                let Some(id) = lead_key(lead) else {
-                    return Ok(None);
-                };
-                Ok(
-                    sqlx::query_scalar!("SELECT last_audited_at FROM leads WHERE id = $1", id)
-                        .fetch_optional(&self.pool)
-                        .await?
-                        .flatten(),
+        Ok(match Lookup::of(lead) {
+            Some(Lookup::Site(site)) => {
+                sqlx::query_scalar!(
+                    "SELECT MAX(last_audited_at) FROM leads
+                     WHERE md5(website_key) = md5($1) AND website_key = $1",
+                    site
                 )
+                .fetch_one(&self.pool)
+                .await?
             }
-        }
+            Some(Lookup::Id(id)) => {
+                sqlx::query_scalar!("SELECT last_audited_at FROM leads WHERE id = $1", id)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .flatten()
+            }
+            None => None,
+        })
     }
 
     async fn record_audit(
@@ -183,56 +231,7 @@ impl LeadStore for PgStore {
         result: &AuditResult,
         job: Option<JobRef<'_>>,
     ) -> Result<RecordOutcome, StoreError> {
-        let lead_id = lead_key(lead).ok_or(StoreError::KeylessLead)?;
-        let mut outcome = RecordOutcome {
-            lead_id,
-            history_inserted: false,
-            lead_updated: false,
-        };
-        if result.skipped.is_some() {
-            return Ok(outcome);
-        }
-        let id = outcome.lead_id.as_str();
-        let grade = result.score.grade.as_str();
-
-        let mut tx = self.pool.begin().await?;
-        // Takes the lead row's lock first, so concurrent audits of one lead run one at a time.
-        upsert_contact(&mut tx, id, lead).await?;
-        let inserted = sqlx::query_scalar!(
-            "INSERT INTO lead_audits (lead_id, job_id, attempt, result, grade, points, audited_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)
-             ON CONFLICT (lead_id, job_id, attempt) DO NOTHING
-             RETURNING id",
-            id,
-            job.map(|j| j.id),
-            job.map(|j| j.attempt),
-            json(result)?,
-            grade,
-            result.score.points,
-            result.audited_at,
-        )
-        .fetch_optional(&mut *tx)
-        .await?;
-        outcome.history_inserted = inserted.is_some();
-        if outcome.history_inserted {
-            let updated = sqlx::query!(
-                "UPDATE leads SET last_audited_at = $2, last_grade = $3, last_points = $4,
-                                  emails = $5, phones = $6, technologies = $7, updated_at = now()
-                 WHERE id = $1 AND (last_audited_at IS NULL OR last_audited_at < $2)",
-                id,
-                result.audited_at,
-                grade,
-                result.score.points,
-                json(&result.emails)?,
-                json(&result.phones)?,
-                json(&result.technologies)?,
-            )
-            .execute(&mut *tx)
-            .await?;
-            outcome.lead_updated = updated.rows_affected() == 1;
-        }
-        tx.commit().await?;
-        Ok(outcome)
+        record::record_audit(self, lead, result, job).await
     }
 
     async fn history(&self, lead_id: &str) -> Result<Vec<AuditRecord>, StoreError> {
