@@ -5,9 +5,11 @@
 //! - [`input`]: lead files (CSV, JSONL) read row by row;
 //! - [`settings`]: the audit settings as one clap `Args`, and building the auditor from them;
 //! - [`record`]: load → skip if fresh → audit → record, for the CLI and the worker;
-//! - [`display`]: secrets and user data in messages.
+//! - [`display`]: secrets and user data in messages;
+//! - [`env`]: `.env` files and empty variables, before the settings are parsed.
 
 pub mod display;
+pub mod env;
 pub mod input;
 pub mod lead;
 pub mod record;

@@ -115,9 +115,10 @@ async fn audit_row(
     match step.run(lead.clone(), None, ctx).await {
         Ok(r) => Ok(Some((r.result, r.stored))),
         Err(StepError::Cancelled) => Ok(None),
-        Err(e @ StepError::Rejected(_)) => {
-            Ok(Some((skipped_result(&lead, format!("unusable: {e}")), true)))
-        }
+        Err(e @ StepError::Rejected(_)) => Ok(Some((
+            skipped_result(&lead, format!("unusable: {e}")),
+            true,
+        ))),
         Err(e @ StepError::Store(_)) => Ok(Some((skipped_result(&lead, e.to_string()), false))),
         Err(e) => Err(e),
     }

@@ -55,7 +55,7 @@ async fn enqueue(args: args::EnqueueArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn main() -> ExitCode {
-    let _ = dotenvy::dotenv();
+    lead_audit_app::env::prepare(&[".env"]);
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)

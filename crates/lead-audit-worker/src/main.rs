@@ -1,4 +1,4 @@
-//! `lead-audit-worker`: consume the BullMQ queue of leads (SPEC §5.2).
+//! `lead-audit-worker`: consume the BullMQ queue of leads.
 
 use std::process::ExitCode;
 
@@ -9,17 +9,8 @@ use lead_audit_worker::Config;
 use tokio_util::sync::CancellationToken;
 
 fn main() -> ExitCode {
-    // The backend's .env first so that a local .env can override it; real environment
-    // variables win over both.
-    for path in ["apps/backend/.env", ".env"] {
-        if let Ok(iter) = dotenvy::from_path_iter(path) {
-            for (key, value) in iter.flatten() {
-                if std::env::var_os(&key).is_none() {
-                    std::env::set_var(key, value);
-                }
-            }
-        }
-    }
+    // Real environment variables win over both files.
+    lead_audit_app::env::prepare(&["apps/backend/.env", ".env"]);
     let config = match Config::try_parse() {
         Ok(c) => c,
         Err(e) if !e.use_stderr() => {
