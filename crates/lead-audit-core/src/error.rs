@@ -1,8 +1,8 @@
-//! Error kinds of §3 and the core's error type.
+//! The result's error kinds (`error.kind`) and the core's error type.
 
 use serde::{Deserialize, Serialize};
 
-/// The stable, machine-readable kinds of §3.
+/// The stable, machine-readable kinds of a result's `error.kind`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {

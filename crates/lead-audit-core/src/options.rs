@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::score::ScoreConfig;
 
-/// When to render pages with the headless browser (§4.3).
+/// When to render pages with the headless browser (see docs/browser.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum BrowserMode {
@@ -45,7 +45,7 @@ pub const DEFAULT_USER_AGENT: &str = concat!(
 /// Every knob of an audit. `Default` is what the CLI uses without flags.
 #[derive(Debug, Clone)]
 pub struct AuditOptions {
-    /// Extra same-site pages to crawl after the home page (§4.2).
+    /// Extra same-site pages to crawl after the home page, the likeliest to hold contacts.
     pub max_pages: usize,
     /// Browser fallback mode.
     pub browser: BrowserMode,
@@ -69,7 +69,7 @@ pub struct AuditOptions {
     pub per_host_concurrency: usize,
     /// Obey robots.txt for crawled pages.
     pub respect_robots: bool,
-    /// Look up the domain's age (§4.6).
+    /// Look up the domain's age (see docs/domain-age.md).
     pub domain_lookup: bool,
     /// Where and how domain ages are looked up.
     pub domain: crate::domain::DomainConfig,

@@ -1,4 +1,4 @@
-//! The worker's configuration: every value from a flag or an environment variable (SPEC §5.2).
+//! The worker's configuration: every value from a flag or an environment variable; see docs/worker.md.
 
 use std::net::SocketAddr;
 

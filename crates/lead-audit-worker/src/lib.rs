@@ -1,5 +1,5 @@
 //! `lead-audit-worker`: a BullMQ consumer of the `leads` queue that audits each lead with
-//! `lead-audit-core`, side by side with Node BullMQ workers (SPEC §5.2).
+//! `lead-audit-core`, side by side with Node BullMQ workers.
 //!
 //! The protocol (marker wake-up, Lua moves, locks, stalled checks, retries) is the BullMQ
 //! maintainers' Rust port, crate `bullmq-official`. This crate is the adapter around it:
