@@ -74,7 +74,10 @@ pub enum StepError {
     /// The caller cancelled the audit.
     #[error("cancelled")]
     Cancelled,
-    /// The lead can never be audited as given (only an id, and no database holds it).
+    /// The lead gives only an id, and there is no database to load it from.
+    #[error("the lead gives only leadId {0:?} and there is no database to load it from")]
+    NoDatabase(String),
+    /// The lead can never be audited as given (its id is not in the database).
     #[error("{0}")]
     Rejected(String),
     /// The database failed.
@@ -194,10 +197,7 @@ impl AuditStep {
             return Ok(lead);
         };
         let Some(db) = &self.source else {
-            return Err(StepError::Rejected(format!(
-                "the lead gives only leadId {id:?} and there is no database to load it \
-                 from: add website/email/phone to it or configure a database"
-            )));
+            return Err(StepError::NoDatabase(id));
         };
         match db.load(&id).await {
             Ok(Some(mut stored)) => {

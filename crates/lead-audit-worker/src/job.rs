@@ -25,6 +25,9 @@ impl JobError {
 impl From<StepError> for JobError {
     fn from(e: StepError) -> Self {
         match e {
+            StepError::NoDatabase(_) => Self::Unrecoverable(format!(
+                "{e}: add website/email/phone to the job data or set DATABASE_URL"
+            )),
             StepError::Rejected(m) => Self::Unrecoverable(m),
             StepError::Store(e) if !e.transient => Self::Unrecoverable(e.message),
             other => Self::Retry(other.to_string()),
@@ -100,7 +103,7 @@ mod tests {
             .await
             .expect_err("cannot succeed");
         assert!(err.is_unrecoverable());
-        assert!(err.to_string().contains("no database"), "{err}");
+        assert!(err.to_string().contains("DATABASE_URL"), "{err}");
     }
 
     #[tokio::test]

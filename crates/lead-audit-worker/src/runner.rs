@@ -191,7 +191,11 @@ async fn processing(
         .build()
         .map_err(|e| StartError::Config(e.to_string()))?;
     let store = match &config.database_url {
-        Some(url) => Some(open_store(url).await.map_err(StartError::Unavailable)?),
+        Some(url) => Some(
+            open_store(url)
+                .await
+                .map_err(|e| StartError::Unavailable(format!("DATABASE_URL: {e}")))?,
+        ),
         None => None,
     };
     let step = AuditStep {

@@ -420,7 +420,7 @@ fn an_unreachable_database_stops_the_start() {
     let log = worker.log_text();
     assert_eq!(code, Some(1), "{log}");
     assert!(
-        log.contains("connecting to DATABASE_URL") && log.contains("unavailable"),
+        log.contains("DATABASE_URL: connecting to") && log.contains("unavailable"),
         "{log}"
     );
     assert!(!log.contains("lead-audit-worker ready"), "{log}");
