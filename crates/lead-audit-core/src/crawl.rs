@@ -8,6 +8,8 @@ use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
 use crate::dom;
+use crate::fetch::MAX_URL_BYTES;
+use crate::redact::strip_credentials;
 
 /// A link found on a page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,12 +133,13 @@ fn relevance(link: &Link) -> i32 {
 }
 
 /// Picks up to `max` pages to crawl from `links`, best first, skipping `seen` URLs (which it
-/// extends), other sites, assets and pages that look irrelevant.
+/// extends), other sites, assets, pages that look irrelevant and URLs too long to fetch
+/// ([`MAX_URL_BYTES`]). The URLs come back without credentials.
 pub fn pick_pages(links: &[Link], home: &Url, max: usize, seen: &mut HashSet<String>) -> Vec<Url> {
     let mut ranked: Vec<(i32, usize, &Link)> = links
         .iter()
         .enumerate()
-        .filter(|(_, l)| same_site(&l.url, home))
+        .filter(|(_, l)| same_site(&l.url, home) && l.url.as_str().len() <= MAX_URL_BYTES)
         .filter(|(_, l)| {
             let path = l.url.path().to_ascii_lowercase();
             !SKIP_EXT.iter().any(|e| path.ends_with(e))
@@ -153,7 +156,9 @@ pub fn pick_pages(links: &[Link], home: &Url, max: usize, seen: &mut HashSet<Str
             break;
         }
         if seen.insert(page_key(&link.url)) {
-            out.push(link.url.clone());
+            let mut url = link.url.clone();
+            strip_credentials(&mut url);
+            out.push(url);
         }
     }
     out
@@ -191,6 +196,22 @@ mod tests {
             <a href="https://shop.com/">Home</a><footer><a href="/privacy">Privacy</a></footer>"#;
         assert_eq!(pick(html, 5), vec!["/kontakt/", "/about-us", "/privacy"]);
         assert_eq!(pick(html, 1), vec!["/kontakt/"]);
+    }
+
+    #[test]
+    fn overlong_links_are_skipped_and_credentials_dropped() {
+        let long = format!("/contact?{}", "x".repeat(MAX_URL_BYTES));
+        let html = format!(
+            r#"<a href="{long}">Contact</a><a href="https://user:secret@www.shop.com/kontakt">Kontakt</a>"#
+        );
+        let home = Url::parse("https://www.shop.com/").unwrap();
+        let links = collect_links(&Html::parse_document(&html), &home);
+        let mut seen = HashSet::from([page_key(&home)]);
+        let picked = pick_pages(&links, &home, 5, &mut seen);
+        assert_eq!(
+            picked.iter().map(Url::as_str).collect::<Vec<_>>(),
+            vec!["https://www.shop.com/kontakt"]
+        );
     }
 
     #[test]

@@ -16,6 +16,10 @@ pub enum ErrorKind {
     Connect,
     /// TLS handshake or certificate failure.
     Tls,
+    /// The server answered with a response that is not valid HTTP: a malformed status line
+    /// or header line (one without a colon, a bad name), or a head larger than the client
+    /// reads (more than 100 header lines or about 400 KiB). A server defect, not retried.
+    BadResponse,
     /// A request or the whole lead took too long.
     Timeout,
     /// 4xx/5xx on the home page.
@@ -39,6 +43,7 @@ impl ErrorKind {
             Self::Dns => "dns",
             Self::Connect => "connect",
             Self::Tls => "tls",
+            Self::BadResponse => "bad_response",
             Self::Timeout => "timeout",
             Self::HttpStatus => "http_status",
             Self::NotHtml => "not_html",

@@ -17,6 +17,7 @@ pub mod lead;
 pub mod options;
 pub mod pipeline;
 pub mod progress;
+pub mod redact;
 pub mod render;
 pub mod result;
 pub mod score;

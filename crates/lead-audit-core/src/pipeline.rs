@@ -17,8 +17,9 @@ use crate::domain::DomainLookup;
 use crate::extract::{rank_emails, ExtractOptions};
 use crate::fetch::charset::decode_html;
 use crate::fetch::robots::Robots;
-use crate::fetch::{FetchError, FetchedPage, Fetcher};
+use crate::fetch::{url_too_long, FetchError, FetchedPage, Fetcher};
 use crate::filter::prefilter;
+use crate::redact::{preview, strip_credentials, without_credentials};
 use crate::result::{AuditError, AuditReport, PageRecord, Score, Via};
 use crate::site::{site_checks, SiteChecks};
 use crate::{
@@ -160,10 +161,10 @@ impl Auditor {
     }
 }
 
-/// An empty result for `lead` at `url`.
+/// An empty result for `lead` at `url`, kept without the credentials `url` may carry.
 pub fn base_result(lead: &Lead, url: String) -> AuditResult {
     AuditResult {
-        url,
+        url: without_credentials(&url),
         lead_id: lead.lead_id.clone(),
         final_url: None,
         reachable: false,
@@ -212,18 +213,32 @@ fn normalize_display(raw: &str) -> String {
     }
 }
 
-/// Parses a lead's website into a fetchable URL.
+/// Parses a lead's website into a fetchable URL, without the credentials it may carry
+/// (`http://user:pass@shop.test/` is audited as `http://shop.test/`: the public site is what
+/// a lead is judged by, and the password is neither sent nor repeated). A URL longer than
+/// [`MAX_URL_BYTES`](crate::fetch::MAX_URL_BYTES) once its credentials are gone is refused
+/// before any request. The error quotes at most a short preview of the website, never its
+/// credentials.
 pub fn parse_website(raw: &str) -> Result<Url, String> {
+    let quoted = || format!("{:?}", preview(&without_credentials(raw.trim())));
     let text = normalize_display(raw);
-    let url = Url::parse(&text).map_err(|e| format!("{raw:?} is not a URL: {e}"))?;
+    if let Some(message) = url_too_long(&without_credentials(&text)) {
+        return Err(message);
+    }
+    let mut url = Url::parse(&text).map_err(|e| format!("{} is not a URL: {e}", quoted()))?;
+    strip_credentials(&mut url);
+    if let Some(message) = url_too_long(url.as_str()) {
+        return Err(message);
+    }
     if !matches!(url.scheme(), "http" | "https") {
         return Err(format!(
-            "{raw:?}: only http and https websites can be audited"
+            "{}: only http and https websites can be audited",
+            quoted()
         ));
     }
     match url.host_str() {
         Some(h) if !h.is_empty() && !h.contains(' ') => Ok(url),
-        _ => Err(format!("{raw:?} has no host name")),
+        _ => Err(format!("{} has no host name", quoted())),
     }
 }
 
@@ -435,7 +450,7 @@ impl Inner {
             Ok(rendered) => {
                 let analysis = self.analyze(&page, Some(&rendered), region).await;
                 let record = PageRecord {
-                    url: rendered.final_url.to_string(),
+                    url: without_credentials(rendered.final_url.as_str()),
                     status: rendered.status.unwrap_or(page.status),
                     bytes: rendered.html.len() as u64,
                     elapsed_ms: rendered.elapsed.as_millis() as u64,
@@ -480,7 +495,7 @@ impl Inner {
                     crate::RenderError::Blocked(_) => ErrorKind::Blocked,
                     _ => ErrorKind::Browser,
                 };
-                err(kind, format!("{url}: {e}"))
+                err(kind, format!("{}: {e}", preview(url.as_str())))
             })
     }
 

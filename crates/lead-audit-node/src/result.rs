@@ -20,6 +20,8 @@ pub enum ErrorKind {
     Connect,
     #[napi(value = "tls")]
     Tls,
+    #[napi(value = "bad_response")]
+    BadResponse,
     #[napi(value = "timeout")]
     Timeout,
     #[napi(value = "http_status")]
@@ -225,6 +227,7 @@ impl From<core::ErrorKind> for ErrorKind {
             K::Dns => Self::Dns,
             K::Connect => Self::Connect,
             K::Tls => Self::Tls,
+            K::BadResponse => Self::BadResponse,
             K::Timeout => Self::Timeout,
             K::HttpStatus => Self::HttpStatus,
             K::NotHtml => Self::NotHtml,

@@ -15,7 +15,27 @@ use url::{Host, Url};
 
 use super::guard::forbidden_reason;
 use super::resolver::{GuardedResolver, ResolveError};
+use crate::redact::{preview, preview_url, strip_credentials, without_credentials};
 use crate::{AuditOptions, Error, ErrorKind};
+
+/// The longest URL fetched, in bytes as sent (after parsing and percent-encoding). RFC 9110
+/// (section 4.1) asks senders and recipients to support at least 8 000 octets, and common
+/// servers stop near there (Apache's request line limit is 8 190 bytes, nginx's default
+/// header buffer 8 KiB), so a longer URL would be refused by the site anyway. It holds for
+/// the lead's website, every redirect hop and every crawled link: longer is `invalid_url`,
+/// with no request made.
+pub const MAX_URL_BYTES: usize = 8192;
+
+/// The `invalid_url` error of a URL longer than [`MAX_URL_BYTES`], or `None`.
+pub fn url_too_long(url: &str) -> Option<String> {
+    (url.len() > MAX_URL_BYTES).then(|| {
+        format!(
+            "the URL is {} bytes long, over the {MAX_URL_BYTES}-byte limit: {}",
+            url.len(),
+            preview(url)
+        )
+    })
+}
 
 /// How long an idle connection stays pooled. A lead fetches its pages back to back and its
 /// host is rarely seen again, so connections kept longer only hold buffers: at 70 leads/s a
@@ -160,9 +180,12 @@ impl Fetcher {
 
     /// GETs `url`, following redirects (each hop checked by the guard), with retries, the
     /// body cap and a deadline. A 4xx/5xx final page is returned as a page, not an error.
+    /// Credentials in `url` or in a redirect are dropped: they are neither sent nor kept in
+    /// the page's URL.
     pub async fn get(&self, url: &Url, deadline: Instant) -> Result<FetchedPage, FetchError> {
         let started = Instant::now();
         let mut current = url.clone();
+        strip_credentials(&mut current);
         for _ in 0..=self.max_redirects {
             self.check_url(&current)?;
             let _permit = self
@@ -192,7 +215,11 @@ impl Fetcher {
         }
         Err(FetchError::new(
             ErrorKind::HttpStatus,
-            format!("more than {} redirects from {url}", self.max_redirects),
+            format!(
+                "more than {} redirects from {}",
+                self.max_redirects,
+                preview(&without_credentials(url.as_str()))
+            ),
         ))
     }
 
@@ -203,22 +230,28 @@ impl Fetcher {
         url: &Url,
         deadline: Instant,
     ) -> Result<(u16, Option<Url>), FetchError> {
-        self.check_url(url)?;
+        let mut url = url.clone();
+        strip_credentials(&mut url);
+        self.check_url(&url)?;
         let _permit = self
             .limiter
             .acquire(url.host_str().unwrap_or_default())
             .await;
-        let resp = self.send_once(url, deadline).await?;
-        let location = redirect_target(url, &resp).and_then(Result::ok);
+        let resp = self.send_once(&url, deadline).await?;
+        let location = redirect_target(&url, &resp).and_then(Result::ok);
         Ok((resp.status().as_u16(), location))
     }
 
-    /// Refuses non-http(s) URLs and IP-literal hosts the guard forbids (they skip the resolver).
+    /// Refuses URLs over [`MAX_URL_BYTES`], non-http(s) URLs and IP-literal hosts the guard
+    /// forbids (they skip the resolver).
     fn check_url(&self, url: &Url) -> Result<(), FetchError> {
+        if let Some(message) = url_too_long(url.as_str()) {
+            return Err(FetchError::new(ErrorKind::InvalidUrl, message));
+        }
         if !matches!(url.scheme(), "http" | "https") {
             return Err(FetchError::new(
                 ErrorKind::InvalidUrl,
-                format!("{url}: only http and https are fetched"),
+                format!("{}: only http and https are fetched", preview_url(url)),
             ));
         }
         let ip = match url.host() {
@@ -228,7 +261,7 @@ impl Fetcher {
             None => {
                 return Err(FetchError::new(
                     ErrorKind::InvalidUrl,
-                    format!("{url} has no host"),
+                    format!("{} has no host", preview_url(url)),
                 ))
             }
         };
@@ -242,6 +275,8 @@ impl Fetcher {
     }
 
     /// Sends with bounded retries on connect errors, 429 and 5xx, honouring `Retry-After`.
+    /// A response that is not valid HTTP (`bad_response`) is not retried: the server sends
+    /// the same bytes again.
     async fn send(&self, url: &Url, deadline: Instant) -> Result<reqwest::Response, FetchError> {
         let mut attempt = 0;
         loop {
@@ -294,7 +329,7 @@ impl Fetcher {
                 .map_err(|_| {
                     FetchError::new(
                         ErrorKind::Timeout,
-                        format!("{}: body not read in time", resp.url()),
+                        format!("{}: body not read in time", preview_url(resp.url())),
                     )
                 })?
                 .map_err(|e| classify(resp.url(), &e))?;
@@ -344,21 +379,30 @@ fn redirect_target(from: &Url, resp: &reqwest::Response) -> Option<Result<Url, F
         return None;
     }
     let loc = resp.headers().get(LOCATION)?.to_str().ok()?;
-    Some(
-        from.join(loc.trim())
-            .map(|mut u| {
-                if u.fragment().is_some() {
-                    u.set_fragment(None);
-                }
-                u
-            })
-            .map_err(|e| {
-                FetchError::new(
-                    ErrorKind::HttpStatus,
-                    format!("bad redirect {loc:?} from {from}: {e}"),
-                )
-            }),
-    )
+    let target = from.join(loc.trim()).map_err(|e| {
+        FetchError::new(
+            ErrorKind::HttpStatus,
+            format!(
+                "bad redirect {:?} from {}: {e}",
+                preview(loc),
+                preview_url(from)
+            ),
+        )
+    });
+    Some(target.and_then(|mut u| {
+        u.set_fragment(None);
+        strip_credentials(&mut u);
+        match url_too_long(u.as_str()) {
+            Some(message) => Err(FetchError::new(
+                ErrorKind::InvalidUrl,
+                format!(
+                    "{} redirects to a URL it cannot be followed to: {message}",
+                    preview_url(from)
+                ),
+            )),
+            None => Ok(u),
+        }
+    }))
 }
 
 fn header_pairs(resp: &reqwest::Response) -> Vec<(String, String)> {
@@ -382,8 +426,10 @@ fn cert_expiry(resp: &reqwest::Response) -> Option<DateTime<Utc>> {
     DateTime::from_timestamp(cert.validity().not_after.timestamp(), 0)
 }
 
-/// Maps a reqwest error onto an [`ErrorKind`], finding our resolver's verdict in the cause chain.
+/// Maps a reqwest error onto an [`ErrorKind`], finding our resolver's verdict or hyper's parse
+/// error in the cause chain (reqwest → hyper-util's client error → `hyper::Error`).
 fn classify(url: &Url, e: &reqwest::Error) -> FetchError {
+    let url = preview_url(url);
     let mut source = e.source();
     let mut chain = String::new();
     while let Some(s) = source {
@@ -393,6 +439,11 @@ fn classify(url: &Url, e: &reqwest::Error) -> FetchError {
                 ResolveError::Blocked { .. } => ErrorKind::Blocked,
             };
             return FetchError::new(kind, r.to_string());
+        }
+        if let Some(h) = s.downcast_ref::<hyper::Error>() {
+            if h.is_parse() {
+                return bad_response(&url, h);
+            }
         }
         chain.push_str(": ");
         chain.push_str(&s.to_string());
@@ -413,4 +464,19 @@ fn classify(url: &Url, e: &reqwest::Error) -> FetchError {
         format!("failed{chain}")
     };
     FetchError::new(kind, format!("GET {url} {what}"))
+}
+
+/// The `bad_response` error of a response hyper could not parse. `is_parse_too_large` needs
+/// hyper's server feature, so a head over the limits is told apart by hyper's own wording.
+fn bad_response(url: &str, e: &hyper::Error) -> FetchError {
+    let what = e.to_string();
+    let why = if what.contains("too large") {
+        "its headers are larger than the client reads (100 header lines, about 400 KiB)"
+    } else {
+        "its status line or a header line is malformed"
+    };
+    FetchError::new(
+        ErrorKind::BadResponse,
+        format!("GET {url}: the server's response is not valid HTTP: {why} ({what})"),
+    )
 }

@@ -6,4 +6,4 @@ pub mod guard;
 pub mod resolver;
 pub mod robots;
 
-pub use client::{FetchError, FetchedPage, Fetcher};
+pub use client::{url_too_long, FetchError, FetchedPage, Fetcher, MAX_URL_BYTES};
