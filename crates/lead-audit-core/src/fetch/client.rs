@@ -480,3 +480,22 @@ fn bad_response(url: &str, e: &hyper::Error) -> FetchError {
         format!("GET {url}: the server's response is not valid HTTP: {why} ({what})"),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_url_limit_is_inclusive_and_its_message_short() {
+        let at = format!("http://a.test/{}", "p".repeat(MAX_URL_BYTES - 14));
+        assert_eq!(at.len(), MAX_URL_BYTES);
+        assert_eq!(url_too_long(&at), None);
+        let over = format!("{at}{}", "q".repeat(100_000));
+        let message = url_too_long(&over).expect("too long");
+        assert!(
+            message.contains(&format!("{} bytes long", over.len())),
+            "{message}"
+        );
+        assert!(message.len() < 400, "{}", message.len());
+    }
+}
