@@ -59,6 +59,20 @@ export interface AuditOptions {
   userAgent?: string
   /** Look up the domain's age over RDAP / WHOIS (default true). */
   domainLookup?: boolean
+  /**
+   * Host → address overrides like curl's `--resolve`: `"HOST:ADDR"` (or `"HOST:PORT:ADDR"`,
+   * the port ignored), ADDR an IP address. The SSRF guard still applies to ADDR.
+   */
+  resolve?: Array<string>
+  /**
+   * The Chromium binary (default: `CHROME_PATH`, then Debian's, then chromium /
+   * google-chrome on `PATH`).
+   */
+  chromePath?: string
+  /** Browser tabs rendering at once, 1 to 64 (default: the CPU count, at most 8). */
+  browserTabs?: number
+  /** Seconds one page render may take (default: `timeout`). */
+  browserTimeout?: number
   /** Weights and thresholds of the points model. */
   score?: ScoreOptions
   /** Aborting rejects the promise with `E_CANCELLED` and stops the fetches. */
@@ -185,17 +199,21 @@ export interface ExtractOptions {
 export type Grade = 'HOT' | 'WARM' | 'COLD'
 
 /**
- * A lead as the worker's jobs carry it. Every field is optional; `id` / `url` / `domain`
- * are accepted as aliases of `leadId` / `website`.
+ * A lead as the worker's jobs carry it. Every field is optional. `id` / `lead_id` are read as
+ * `leadId`, `url` / `domain` as `website`, `company` / `name` as `companyName`; other
+ * fields are accepted and left out of the audit.
  */
 export interface LeadInput {
-  /** The lead's id in the caller's system (a number is turned into a string). */
+  /** The lead's id in the caller's system; a number comes back as its digits (`42` → `"42"`). */
   leadId?: string | number | null
   /** The business website, with or without scheme. */
   website?: string | null
+  /** The business's name. */
   companyName?: string | null
+  /** A known email. */
   email?: string | null
-  phone?: string | null
+  /** A known phone number (digits as a number are accepted). */
+  phone?: string | number | null
   /** ISO 3166 alpha-2 country of the business: the region for national phone numbers. */
   country?: string | null
   /** Audit even when a fresh audit exists. */
@@ -233,32 +251,59 @@ export declare function scoreLead(result: AuditResult, options?: ScoreOptions): 
 
 /** Overrides of the points model (see the scoring docs); absent fields keep their defaults. */
 export interface ScoreOptions {
+  /** Points at or above which a lead is HOT (default 60). */
   hotThreshold?: number
+  /** Points at or above which a lead is WARM (default 30). */
   warmThreshold?: number
+  /** The site is plain http. */
   noHttps?: number
+  /** https exists but http does not redirect to it. */
   noHttpsRedirect?: number
+  /** The certificate has expired or expires within days. */
   certificateProblem?: number
+  /** No viewport meta: not built for phones. */
   notMobileReady?: number
+  /** The copyright year is older than last year. */
   staleCopyright?: number
+  /** The home page is slow. */
   slowResponse?: number
+  /** The home page HTML is heavy. */
   heavyPage?: number
+  /** An https page loads http resources. */
   mixedContent?: number
+  /** Outdated front-end libraries or CMS versions. */
   outdatedLibraries?: number
+  /** End-of-life server software. */
   eolSoftware?: number
+  /** Built with a DIY site builder. */
   diyBuilder?: number
+  /** No `<title>`. */
   missingTitle?: number
+  /** No meta description. */
   missingDescription?: number
+  /** No analytics or tag manager on a reachable site. */
   noAnalytics?: number
+  /** At least `seoGapsMin` SEO basics missing. */
   seoGaps?: number
+  /** How many SEO basics must be missing for `seoGaps`. */
   seoGapsMin?: number
+  /** The domain is younger than `youngDomainDays`. */
   youngDomain?: number
+  /** Age in days under which a domain is young. */
   youngDomainDays?: number
+  /** The domain is at least `oldDomainDays` old and the site looks outdated. */
   oldDomainOutdatedSite?: number
+  /** Age in days from which a domain is old. */
   oldDomainDays?: number
+  /** An email on the site's own domain. */
   emailOwnDomain?: number
+  /** An email elsewhere, when none is on the own domain. */
   emailOther?: number
+  /** A valid phone number. */
   phone?: number
+  /** At least one social profile. */
   socials?: number
+  /** A contact form on the home page. */
   contactForm?: number
 }
 

@@ -7,14 +7,16 @@
 use std::panic::AssertUnwindSafe;
 
 use futures::FutureExt;
+use lead_audit_app::AuditSettings;
 use lead_audit_core::{AuditContext, CancellationToken, Lead};
 use napi::bindgen_prelude::{
-    FnArgs, Function, FunctionRef, JsObjectValue, Object, ObjectRef, PromiseRaw, Unknown,
+    FnArgs, FromNapiValue, Function, FunctionRef, JsObjectValue, ObjectRef, PromiseRaw, Unknown,
 };
 use napi::{Env, ValueType};
 use napi_derive::napi;
 
-use crate::auditors::auditor;
+use crate::args::{as_bool, as_object, kind, present};
+use crate::auditors::{auditor, Key};
 use crate::error::{type_name, ApiError, ApiResult};
 use crate::options::read_audit_options;
 use crate::progress::Progress;
@@ -52,7 +54,10 @@ fn start<'env>(
     options: Option<&Unknown<'env>>,
 ) -> ApiResult<PromiseRaw<'env, AuditResult>> {
     let lead: Lead = crate::lead::read_lead(lead)?;
-    let (core_options, raw) = read_audit_options(options)?;
+    let (options, raw) = read_audit_options(options)?;
+    let settings = AuditSettings::try_from(&options)?;
+    let score = options.score_config()?;
+    let key = Key::new(&options, &settings.domain)?;
     let internal = |e: napi::Error| ApiError::internal(e.reason);
 
     let (signal, on_progress) = match &raw {
@@ -84,7 +89,7 @@ fn start<'env>(
         let auditor = tokio::select! {
             biased;
             _ = token.cancelled() => return Err(ApiError::cancelled()),
-            a = auditor(core_options) => a?,
+            a = auditor(key, settings, score) => a?,
         };
         let result = auditor.audit(&lead, &ctx).await?;
         Ok(AuditResult::from(result))
@@ -136,28 +141,26 @@ impl AbortListener {
         value: Option<Unknown<'_>>,
         token: &CancellationToken,
     ) -> ApiResult<Option<Self>> {
-        let Some(value) = value else { return Ok(None) };
+        let Some(value) = present(value.as_ref()) else {
+            return Ok(None);
+        };
         let not_signal =
             |got: &str| ApiError::options(format!("signal must be an AbortSignal, got {got}"));
-        match value.get_type() {
-            Ok(ValueType::Undefined | ValueType::Null) => return Ok(None),
-            Ok(ValueType::Object) => {}
-            _ => return Err(not_signal(type_name(&value))),
-        }
+        let Some(signal) = as_object(&value) else {
+            return Err(not_signal(type_name(&value)));
+        };
         let internal = |e: napi::Error| ApiError::internal(format!("signal: {}", e.reason));
-        // SAFETY: the value is an object (checked above).
-        let signal: Object<'_> = unsafe { value.cast() }.map_err(internal)?;
         let aborted: Unknown = signal.get_named_property("aborted").map_err(internal)?;
         let add: Unknown = signal
             .get_named_property("addEventListener")
             .map_err(internal)?;
-        if aborted.get_type().ok() != Some(ValueType::Boolean)
-            || add.get_type().ok() != Some(ValueType::Function)
-        {
+        let Some(aborted) = as_bool(&aborted) else {
+            return Err(not_signal("an object without aborted / addEventListener"));
+        };
+        if kind(&add) != ValueType::Function {
             return Err(not_signal("an object without aborted / addEventListener"));
         }
-        // SAFETY: checked to be a boolean above.
-        if unsafe { aborted.cast::<bool>() }.map_err(internal)? {
+        if aborted {
             return Err(ApiError::cancelled());
         }
         let t = token.clone();
@@ -167,8 +170,7 @@ impl AbortListener {
                 Ok(())
             })
             .map_err(internal)?;
-        // SAFETY: checked to be a function above.
-        let add: ListenerMethod<'_> = unsafe { add.cast() }.map_err(internal)?;
+        let add = ListenerMethod::from_unknown(add).map_err(internal)?;
         add.apply(signal, FnArgs::from(("abort", listener)))
             .map_err(internal)?;
         Ok(Some(Self {

@@ -92,15 +92,24 @@ impl ApiError {
 
 impl From<lead_audit_core::Error> for ApiError {
     fn from(e: lead_audit_core::Error) -> Self {
-        let code = match e.code() {
-            "E_INVALID_OPTIONS" => Code::InvalidOptions,
-            "E_CANCELLED" => Code::Cancelled,
-            _ => Code::Internal,
-        };
-        if code == Code::Cancelled {
-            return Self::cancelled();
+        use lead_audit_core::Error;
+        match e {
+            Error::Cancelled => Self::cancelled(),
+            Error::InvalidOptions(_) | Error::Fingerprints(_) => Self::options(e.to_string()),
+            Error::Client(_) => Self::internal(e.to_string()),
         }
-        Self::new(code, e.to_string())
+    }
+}
+
+impl From<lead_audit_app::SettingsError> for ApiError {
+    fn from(e: lead_audit_app::SettingsError) -> Self {
+        Self::options(e.to_string())
+    }
+}
+
+impl From<lead_audit_app::LeadError> for ApiError {
+    fn from(e: lead_audit_app::LeadError) -> Self {
+        Self::arg(e.to_string())
     }
 }
 
@@ -124,5 +133,40 @@ pub fn type_name(value: &Unknown<'_>) -> &'static str {
         Ok(ValueType::Function) => "function",
         Ok(ValueType::BigInt) => "bigint",
         _ => "unknown",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn core_errors_map_by_variant() {
+        use lead_audit_core::Error;
+        let code = |e: Error| ApiError::from(e).code;
+        assert_eq!(
+            code(Error::InvalidOptions("x".into())),
+            Code::InvalidOptions
+        );
+        assert_eq!(code(Error::Client("tls".into())), Code::Internal);
+        assert_eq!(code(Error::Cancelled), Code::Cancelled);
+        let missing = lead_audit_core::Detector::with_dataset(std::path::Path::new(
+            "/nonexistent/lead-audit/fingerprints.json",
+        ))
+        .expect_err("no such dataset");
+        assert_eq!(code(Error::Fingerprints(missing)), Code::InvalidOptions);
+    }
+
+    #[test]
+    fn settings_and_lead_errors_have_their_codes() {
+        let e = lead_audit_app::AuditSettings {
+            timeout: -1.0,
+            ..lead_audit_app::AuditSettings::default()
+        }
+        .to_options()
+        .expect_err("a negative timeout");
+        assert_eq!(ApiError::from(e).code, Code::InvalidOptions);
+        let e = lead_audit_app::LeadInput::from_value(serde_json::json!(42)).expect_err("a number");
+        assert_eq!(ApiError::from(e).code, Code::InvalidArg);
     }
 }

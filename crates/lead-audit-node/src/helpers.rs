@@ -4,12 +4,14 @@
 use std::collections::HashMap;
 
 use lead_audit_core::{extract, DetectInput, Detector};
-use napi::bindgen_prelude::{Either, Unknown};
+use napi::bindgen_prelude::Unknown;
 use napi::{Env, ValueType};
 use napi_derive::napi;
+use serde::Deserialize;
 
+use crate::args::{as_string, read_object};
 use crate::error::{type_name, ApiError, ApiResult};
-use crate::options::{read_extract_options, read_object, read_score_options};
+use crate::options::{read_extract_options, read_score_options};
 use crate::result::{Contacts, Score, Technology};
 
 /// Emails, phone numbers (E.164) and social profiles found in one HTML document.
@@ -36,7 +38,9 @@ pub fn extract_contacts(
 }
 
 /// A page to run the fingerprints on.
-#[napi(object, object_to_js = false)]
+#[napi(object, object_to_js = false, object_from_js = false)]
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DetectTechnologiesInput {
     /// The page URL.
     pub url: String,
@@ -44,7 +48,17 @@ pub struct DetectTechnologiesInput {
     pub html: Option<String>,
     /// Response headers (any case); repeated headers as arrays.
     #[napi(ts_type = "Record<string, string | string[]>")]
-    pub headers: Option<HashMap<String, Either<String, Vec<String>>>>,
+    pub headers: Option<HashMap<String, HeaderValue>>,
+}
+
+/// One header's value, or the values of a repeated header.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum HeaderValue {
+    /// A single value.
+    One(String),
+    /// A repeated header.
+    Many(Vec<String>),
 }
 
 /// Technologies detected on one page by the embedded fingerprints.
@@ -53,12 +67,8 @@ pub fn detect_technologies(
     input: Option<Unknown<'_>>,
 ) -> Result<Vec<Technology>, napi::Error<String>> {
     let run = || -> ApiResult<Vec<Technology>> {
-        let Some((input, _)) = read_object::<DetectTechnologiesInput>(
-            "input",
-            input.as_ref(),
-            &["url", "html", "headers"],
-        )
-        .map_err(|e| ApiError::arg(e.message))?
+        let Some((input, _)) = read_object::<DetectTechnologiesInput>("input", input.as_ref(), &[])
+            .map_err(|e| ApiError::arg(e.message))?
         else {
             return Err(ApiError::arg(
                 "detectTechnologies needs an object { url, html, headers }",
@@ -68,8 +78,8 @@ pub fn detect_technologies(
         for (name, value) in input.headers.unwrap_or_default() {
             let name = name.to_ascii_lowercase();
             match value {
-                Either::A(v) => headers.push((name, v)),
-                Either::B(vs) => headers.extend(vs.into_iter().map(|v| (name.clone(), v))),
+                HeaderValue::One(v) => headers.push((name, v)),
+                HeaderValue::Many(vs) => headers.extend(vs.into_iter().map(|v| (name.clone(), v))),
             }
         }
         let html = input.html.unwrap_or_default();
@@ -110,14 +120,10 @@ pub fn score_lead(
 }
 
 fn string_arg(name: &str, value: Option<&Unknown<'_>>) -> ApiResult<String> {
-    match value {
-        Some(v) if v.get_type().ok() == Some(ValueType::String) => {
-            // SAFETY: the value is a string (checked by the guard).
-            unsafe { v.cast::<String>() }.map_err(|e| ApiError::internal(e.reason))
-        }
-        other => Err(ApiError::arg(format!(
+    value.and_then(as_string).ok_or_else(|| {
+        ApiError::arg(format!(
             "{name} must be a string, got {}",
-            other.map_or("undefined", type_name)
-        ))),
-    }
+            value.map_or("undefined", type_name)
+        ))
+    })
 }

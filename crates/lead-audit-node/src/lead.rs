@@ -1,33 +1,36 @@
 //! The `lead` argument of `auditLead`: a URL string or a lead object such as a BullMQ job's
-//! `data`. Extra fields of a job are ignored; known fields of the wrong type are refused.
+//! `data`, read by `lead_audit_app::LeadInput` like the CLI's and the worker's leads.
 
 use lead_audit_core::Lead;
-use napi::bindgen_prelude::{JsObjectValue, Object, Unknown};
-use napi::JsValue;
+use napi::bindgen_prelude::Unknown;
 use napi::ValueType;
 use napi_derive::napi;
+use serde_json::Value;
 
+use crate::args::{as_object, fields, kind, to_json};
 use crate::error::{type_name, ApiError, ApiResult};
 
-/// A lead as the worker's jobs carry it. Every field is optional; `id` / `url` / `domain`
-/// are accepted as aliases of `leadId` / `website`.
-// The TS shape only: `read_lead` reads the fields one by one to accept the aliases and
-// numeric ids and to name the field that has a wrong type.
-#[allow(dead_code)]
-#[napi(object, object_to_js = false)]
+/// A lead as the worker's jobs carry it. Every field is optional. `id` / `lead_id` are read as
+/// `leadId`, `url` / `domain` as `website`, `company` / `name` as `companyName`; other
+/// fields are accepted and left out of the audit.
+// Declares the TypeScript shape only: leads are read by `lead_audit_app::LeadInput`.
+#[napi(object, object_to_js = false, object_from_js = false)]
 pub struct LeadInput {
-    /// The lead's id in the caller's system (a number is turned into a string).
+    /// The lead's id in the caller's system; a number comes back as its digits (`42` → `"42"`).
     #[napi(ts_type = "string | number | null")]
-    pub lead_id: Option<crate::options::Deferred>,
+    pub lead_id: Option<Value>,
     /// The business website, with or without scheme.
     #[napi(ts_type = "string | null")]
     pub website: Option<String>,
+    /// The business's name.
     #[napi(ts_type = "string | null")]
     pub company_name: Option<String>,
+    /// A known email.
     #[napi(ts_type = "string | null")]
     pub email: Option<String>,
-    #[napi(ts_type = "string | null")]
-    pub phone: Option<String>,
+    /// A known phone number (digits as a number are accepted).
+    #[napi(ts_type = "string | number | null")]
+    pub phone: Option<Value>,
     /// ISO 3166 alpha-2 country of the business: the region for national phone numbers.
     #[napi(ts_type = "string | null")]
     pub country: Option<String>,
@@ -36,116 +39,30 @@ pub struct LeadInput {
     pub force: Option<bool>,
 }
 
-/// Reads the lead argument.
+/// Reads the lead argument. Wrong types are `E_INVALID_ARG` with the reader's message, which
+/// names the field.
 pub fn read_lead(value: Option<&Unknown<'_>>) -> ApiResult<Lead> {
-    let Some(value) = value else {
-        return Err(missing("undefined"));
+    let Some(value) = value.filter(|v| kind(v) != ValueType::Undefined) else {
+        return Err(not_a_lead("undefined"));
     };
-    match value.get_type() {
-        Ok(ValueType::String) => {
-            // SAFETY: the value is a string (checked above).
-            let url: String = unsafe { value.cast() }.map_err(|e| ApiError::arg(e.reason))?;
-            Ok(Lead::from_url(url))
-        }
-        Ok(ValueType::Object) if !value.is_array().unwrap_or(false) => {
-            // SAFETY: the value is an object (checked above).
-            let obj: Object<'_> = unsafe { value.cast() }.map_err(|e| ApiError::arg(e.reason))?;
-            from_object(&obj)
-        }
-        _ => Err(missing(type_name(value))),
-    }
-}
-
-fn missing(got: &str) -> ApiError {
-    ApiError::arg(format!(
-        "lead must be a website URL string or an object such as {{ website, leadId, companyName }}, got {got}"
-    ))
-}
-
-fn from_object(obj: &Object<'_>) -> ApiResult<Lead> {
-    Ok(Lead {
-        lead_id: id(obj, &["leadId", "id", "lead_id"])?,
-        website: text(obj, &["website", "url", "domain"])?,
-        company_name: text(obj, &["companyName", "company_name", "name"])?,
-        email: text(obj, &["email"])?,
-        phone: text(obj, &["phone"])?,
-        country: text(obj, &["country"])?,
-        force: match field(obj, "force")? {
-            None => false,
-            Some(v) if v.get_type().ok() == Some(ValueType::Boolean) => {
-                // SAFETY: the value is a boolean (checked above).
-                unsafe { v.cast::<bool>() }.map_err(|e| ApiError::arg(e.reason))?
-            }
-            Some(v) => {
+    let json = match as_object(value) {
+        Some(obj) => {
+            let read =
+                fields(&obj, &[]).map_err(|e| ApiError::arg(format!("lead: {}", e.reason)))?;
+            if let Some((key, got)) = read.not_json.first() {
                 return Err(ApiError::arg(format!(
-                    "lead.force must be a boolean, got {}",
-                    type_name(&v)
-                )))
-            }
-        },
-    })
-}
-
-/// The property when it is neither `undefined` nor `null`.
-fn field<'env>(obj: &Object<'env>, name: &str) -> ApiResult<Option<Unknown<'env>>> {
-    let v: Unknown<'env> = obj
-        .get_named_property(name)
-        .map_err(|e| ApiError::arg(format!("lead.{name}: {}", e.reason)))?;
-    Ok(match v.get_type() {
-        Ok(ValueType::Undefined | ValueType::Null) => None,
-        _ => Some(v),
-    })
-}
-
-/// The first of `names` present, which must be a string.
-fn text(obj: &Object<'_>, names: &[&str]) -> ApiResult<Option<String>> {
-    for name in names {
-        if let Some(v) = field(obj, name)? {
-            if v.get_type().ok() != Some(ValueType::String) {
-                return Err(ApiError::arg(format!(
-                    "lead.{name} must be a string, got {}",
-                    type_name(&v)
+                    "lead field {key:?} must be plain data, got {got}"
                 )));
             }
-            // SAFETY: the value is a string (checked above).
-            return unsafe { v.cast::<String>() }
-                .map(Some)
-                .map_err(|e| ApiError::arg(e.reason));
+            Value::Object(read.json)
         }
-    }
-    Ok(None)
+        None => to_json(value).map_err(|_| not_a_lead(type_name(value)))?,
+    };
+    Ok(lead_audit_app::LeadInput::from_value(json)?.lead)
 }
 
-/// The first of `names` present, a string or a finite number (ids are often numeric).
-fn id(obj: &Object<'_>, names: &[&str]) -> ApiResult<Option<String>> {
-    for name in names {
-        if let Some(v) = field(obj, name)? {
-            return match v.get_type() {
-                // SAFETY: the value is a string (checked by the match).
-                Ok(ValueType::String) => unsafe { v.cast::<String>() }
-                    .map(Some)
-                    .map_err(|e| ApiError::arg(e.reason)),
-                Ok(ValueType::Number) => {
-                    // SAFETY: the value is a number (checked by the match).
-                    let n = unsafe { v.cast::<f64>() }.map_err(|e| ApiError::arg(e.reason))?;
-                    if n.is_finite() {
-                        Ok(Some(if n.fract() == 0.0 && n.abs() < 9.0e15 {
-                            format!("{}", n as i64)
-                        } else {
-                            n.to_string()
-                        }))
-                    } else {
-                        Err(ApiError::arg(format!(
-                            "lead.{name} must be a finite number, got {n}"
-                        )))
-                    }
-                }
-                _ => Err(ApiError::arg(format!(
-                    "lead.{name} must be a string or a number, got {}",
-                    type_name(&v)
-                ))),
-            };
-        }
-    }
-    Ok(None)
+fn not_a_lead(got: &str) -> ApiError {
+    ApiError::arg(format!(
+        "a lead must be a website URL string or an object such as {{ website, leadId, companyName }}, got {got}"
+    ))
 }

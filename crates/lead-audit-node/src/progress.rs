@@ -10,11 +10,12 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use lead_audit_core::{ProgressFn, Stage as CoreStage};
-use napi::bindgen_prelude::{Function, FunctionRef, Unknown};
+use napi::bindgen_prelude::{FromNapiValue, Function, FunctionRef, Unknown};
 use napi::threadsafe_function::ThreadsafeFunctionCallMode;
 use napi::{Env, ValueType};
 use napi_derive::napi;
 
+use crate::args::{kind, present};
 use crate::error::{type_name, ApiError, ApiResult};
 
 /// The stages of an audit, in order (`rendering` and `domain` only when they happen).
@@ -49,20 +50,17 @@ impl Progress {
     /// Wraps `value` (the `onProgress` option); `None` when it is absent.
     /// Returns the core's callback beside the JS side.
     pub fn new(env: &Env, value: Option<Unknown<'_>>) -> ApiResult<Option<(Self, ProgressFn)>> {
-        let Some(value) = value else { return Ok(None) };
-        match value.get_type() {
-            Ok(ValueType::Undefined | ValueType::Null) => return Ok(None),
-            Ok(ValueType::Function) => {}
-            _ => {
-                return Err(ApiError::options(format!(
-                    "onProgress must be a function, got {}",
-                    type_name(&value)
-                )))
-            }
+        let Some(value) = present(value.as_ref()) else {
+            return Ok(None);
+        };
+        if kind(&value) != ValueType::Function {
+            return Err(ApiError::options(format!(
+                "onProgress must be a function, got {}",
+                type_name(&value)
+            )));
         }
         let internal = |e: napi::Error| ApiError::internal(format!("onProgress: {}", e.reason));
-        // SAFETY: the value is a function (checked above).
-        let user_fn: Function<'_, Stage, ()> = unsafe { value.cast() }.map_err(internal)?;
+        let user_fn = Function::<'_, Stage, ()>::from_unknown(value).map_err(internal)?;
         let user: UserFn = Arc::new(user_fn.create_ref().map_err(internal)?);
         let queue: Queue = Arc::default();
 
