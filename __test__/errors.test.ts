@@ -22,9 +22,9 @@ describe('auditLead rejects (never throws) for what the caller must fix', () => 
     [[null], 'lead'],
     [[42], 'number'],
     [[['http://a.test']], 'array'],
-    [[{ website: 7 }], 'lead.website'],
-    [[{ website: 'a.test', force: 'yes' }], 'lead.force'],
-    [[{ leadId: {}, website: 'a.test' }], 'lead.leadId'],
+    [[{ website: 7 }], '"website"'],
+    [[{ website: 'a.test', force: 'maybe' }], '"force"'],
+    [[{ leadId: {}, website: 'a.test' }], '"leadId"'],
   ])('E_INVALID_ARG for lead %p', async (args, mentions) => {
     await rejectsWith('E_INVALID_ARG', args as unknown[], mentions)
   })

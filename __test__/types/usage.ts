@@ -1,7 +1,7 @@
 // Compiled by types.test.ts with `tsc --noEmit --strict`: the declarations are valid and the
 // result's unions are exact (each @ts-expect-error line must be an error).
 import { auditLead, detectTechnologies, extractContacts, scoreLead } from '../../index.js'
-import type { AuditOptions, AuditResult, ErrorKind, Grade, Stage } from '../../index.js'
+import type { AuditOptions, AuditResult, ErrorKind, Grade, LeadInput, Stage } from '../../index.js'
 
 const options: AuditOptions = {
   timeout: 10,
@@ -12,10 +12,18 @@ const options: AuditOptions = {
   userAgent: 'test',
   signal: new AbortController().signal,
   onProgress: (stage: Stage) => void stage,
+  resolve: ['shop.test:127.0.0.1'],
+  browserTabs: 2,
+  browserTimeout: 15,
+  chromePath: '/usr/bin/chromium',
+  score: { hotThreshold: 70, youngDomainDays: 180 },
 }
+
+const lead: LeadInput = { leadId: 42, website: 'example.com', phone: 4155550132, force: true }
 
 async function use(): Promise<void> {
   const r: AuditResult = await auditLead({ website: 'example.com', leadId: 7 }, options)
+  const byLead: AuditResult = await auditLead(lead)
   const grade: 'HOT' | 'WARM' | 'COLD' = r.score.grade
   const kind: ErrorKind | undefined = r.error?.kind
   const via: 'http' | 'browser' | undefined = r.pages[0]?.via
@@ -26,7 +34,7 @@ async function use(): Promise<void> {
   const names: string[] = detectTechnologies({ url: 'https://a.test', html: '', headers: { server: 'nginx' } }).map(
     (t) => t.name,
   )
-  void [grade, kind, via, n, s, g, emails, names]
+  void [byLead, grade, kind, via, n, s, g, emails, names]
 
   // @ts-expect-error not a grade
   const bad: Grade = 'LUKEWARM'
@@ -36,6 +44,10 @@ async function use(): Promise<void> {
   const badOptions: AuditOptions = { browser: 'sometimes' }
   // @ts-expect-error not a stage
   const badStage: Stage = 'sleeping'
-  void [bad, badKind, badOptions, badStage]
+  // @ts-expect-error a website is a string
+  const badLead: LeadInput = { website: 42 }
+  // @ts-expect-error resolve takes HOST:ADDR strings
+  const badResolve: AuditOptions = { resolve: 'shop.test:127.0.0.1' }
+  void [bad, badKind, badOptions, badStage, badLead, badResolve]
 }
 void use
