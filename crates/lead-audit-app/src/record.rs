@@ -432,12 +432,12 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn only_an_id_without_a_database_is_rejected() {
+    async fn only_an_id_without_a_database_cannot_be_audited() {
         let step = step(None, StorePolicy::Required);
         let err = run(&step, by_id("7"), "1")
             .await
             .expect_err("nothing to load");
-        assert!(matches!(err, StepError::Rejected(_)));
+        assert!(matches!(err, StepError::NoDatabase(id) if id == "7"));
     }
 
     #[tokio::test]

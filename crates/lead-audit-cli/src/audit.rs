@@ -115,6 +115,10 @@ async fn audit_row(
     match step.run(lead.clone(), None, ctx).await {
         Ok(r) => Ok(Some((r.result, r.stored))),
         Err(StepError::Cancelled) => Ok(None),
+        Err(e @ StepError::NoDatabase(_)) => {
+            let reason = format!("unusable: {e}: add a website, email or phone, or --database");
+            Ok(Some((skipped_result(&lead, reason), true)))
+        }
         Err(e @ StepError::Rejected(_)) => Ok(Some((
             skipped_result(&lead, format!("unusable: {e}")),
             true,

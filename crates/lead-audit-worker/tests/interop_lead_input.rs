@@ -88,7 +88,11 @@ fn node_job_data_is_read_like_the_node_worker_reads_it(version: &str) {
     assert_eq!(bad["attemptsMade"], 1, "{bad}");
     let reason = bad["failedReason"].as_str().expect("a failedReason");
     assert!(reason.contains("website"), "{reason}");
-    assert!(reason.len() < 2048, "failedReason is {} bytes", reason.len());
+    assert!(
+        reason.len() < 2048,
+        "failedReason is {} bytes",
+        reason.len()
+    );
 
     node.send(&json!({"op": "end"}).to_string());
     node.finish();
