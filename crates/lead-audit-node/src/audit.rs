@@ -18,7 +18,7 @@ use napi_derive::napi;
 use crate::args::{as_bool, as_object, kind, present};
 use crate::auditors::{auditor, Key};
 use crate::error::{type_name, ApiError, ApiResult};
-use crate::options::read_audit_options;
+use crate::options::{read_audit_options, AuditOptions};
 use crate::progress::Progress;
 use crate::result::AuditResult;
 
@@ -63,11 +63,11 @@ fn start<'env>(
     let (signal, on_progress) = match &raw {
         Some(obj) => (
             Some(
-                obj.get_named_property::<Unknown>("signal")
+                obj.get_named_property::<Unknown>(AuditOptions::SIGNAL)
                     .map_err(internal)?,
             ),
             Some(
-                obj.get_named_property::<Unknown>("onProgress")
+                obj.get_named_property::<Unknown>(AuditOptions::ON_PROGRESS)
                     .map_err(internal)?,
             ),
         ),

@@ -95,8 +95,12 @@ pub struct AuditOptions {
 }
 
 impl AuditOptions {
-    /// The options that are JS values, by their JS names.
-    pub const JS_VALUES: [&'static str; 2] = ["signal", "onProgress"];
+    /// The JS name of the `AbortSignal` option.
+    pub const SIGNAL: &'static str = "signal";
+    /// The JS name of the progress callback option.
+    pub const ON_PROGRESS: &'static str = "onProgress";
+    /// The options that are JS values rather than data.
+    pub const JS_VALUES: [&'static str; 2] = [Self::SIGNAL, Self::ON_PROGRESS];
 
     /// The settings `lead-audit audit` would take for these options; `domain` says where
     /// domain ages are looked up (its `no_domain_lookup` is replaced by `domainLookup`).
@@ -116,6 +120,11 @@ impl AuditOptions {
         let fingerprints = match self.fingerprints.as_deref() {
             None => None,
             Some("") => return Err(ApiError::options("fingerprints must be a path, got \"\"")),
+            Some(p) => Some(PathBuf::from(p)),
+        };
+        let chrome_path = match self.chrome_path.as_deref() {
+            None => None,
+            Some("") => return Err(ApiError::options("chromePath must be a path, got \"\"")),
             Some(p) => Some(PathBuf::from(p)),
         };
         let resolve = self
@@ -147,7 +156,7 @@ impl AuditOptions {
             allow_private_networks: self.allow_private_networks.unwrap_or(false),
             user_agent,
             resolve,
-            chrome_path: self.chrome_path.as_deref().map(PathBuf::from),
+            chrome_path,
             browser_tabs,
             browser_timeout: seconds("browserTimeout", self.browser_timeout)?,
             domain: DomainSettings {
@@ -478,6 +487,7 @@ mod tests {
             (json!({"userAgent": " "}), "userAgent"),
             (json!({"resolve": ["shop.test"]}), "resolve"),
             (json!({"browserTabs": 0}), "browserTabs"),
+            (json!({"chromePath": ""}), "chromePath"),
             (json!({"score": {"hotthreshold": 1}}), "hotthreshold"),
         ];
         for (case, name) in cases {
