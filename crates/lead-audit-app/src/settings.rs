@@ -11,7 +11,7 @@ use clap::Args;
 use lead_audit_browser::{BrowserConfig, BrowserPool};
 use lead_audit_core::domain::{load_whois_servers, DomainConfig};
 use lead_audit_core::options::DEFAULT_USER_AGENT;
-use lead_audit_core::{AuditOptions, Auditor, BrowserMode};
+use lead_audit_core::{AuditOptions, Auditor, BrowserMode, ScoreConfig};
 
 /// How one lead is audited. Every flag reads a `LEAD_AUDIT_*` variable (`CHROME_PATH` for the
 /// browser binary).
@@ -63,6 +63,10 @@ pub struct AuditSettings {
 
     #[command(flatten)]
     pub domain: DomainSettings,
+
+    /// Score weights and thresholds: no flags (the addon's `score` option sets them).
+    #[arg(skip)]
+    pub score: ScoreConfig,
 }
 
 /// Where domain ages are looked up.
@@ -111,6 +115,7 @@ impl Default for AuditSettings {
             browser_tabs: None,
             browser_timeout: None,
             domain: DomainSettings::default(),
+            score: ScoreConfig::default(),
         }
     }
 }
@@ -147,13 +152,18 @@ impl AuditSettings {
             domain: self.domain.to_config()?,
             fingerprints: self.fingerprints.clone(),
             resolve: self.resolve.clone(),
+            score: self.score.clone(),
             ..AuditOptions::default()
         };
+        if let Some(t) = self.browser_timeout {
+            seconds("browser timeout", t)?;
+        }
         options.validate()?;
         Ok(options)
     }
 
-    /// The browser pool's configuration, or `None` with `--browser never`.
+    /// The browser pool's configuration, or `None` with `--browser never`. A page timeout out
+    /// of range (which [`AuditSettings::to_options`] refuses) falls back to the lead's.
     pub fn browser_config(&self) -> Option<BrowserConfig> {
         if self.browser == BrowserMode::Never {
             return None;
@@ -162,7 +172,11 @@ impl AuditSettings {
             chrome_path: self.chrome_path.clone(),
             allow_private_networks: self.allow_private_networks,
             user_agent: Some(self.user_agent.clone()),
-            page_timeout: Duration::from_secs_f64(self.browser_timeout.unwrap_or(self.timeout)),
+            page_timeout: self
+                .browser_timeout
+                .and_then(|t| seconds("browser timeout", t).ok())
+                .or_else(|| seconds("timeout", self.timeout).ok())
+                .unwrap_or(Duration::from_secs(30)),
             ..BrowserConfig::default()
         };
         if let Some(tabs) = self.browser_tabs {
@@ -278,6 +292,24 @@ mod tests {
         assert!(bad.to_options().is_err_and(|e| e.0.contains("region")));
         assert!(parse(&["--timeout", "0"]).is_err());
         assert!(parse(&["--browser", "sometimes"]).is_err());
+    }
+
+    #[test]
+    fn out_of_range_seconds_are_refused_not_panicked_on() {
+        for bad in [f64::NAN, -1.0, 0.0, f64::INFINITY] {
+            let s = AuditSettings {
+                browser_timeout: Some(bad),
+                ..AuditSettings::default()
+            };
+            assert!(s.to_options().is_err(), "{bad}");
+            assert!(s.browser_config().is_some());
+            let s = AuditSettings {
+                timeout: bad,
+                ..AuditSettings::default()
+            };
+            assert!(s.to_options().is_err(), "{bad}");
+            assert!(s.browser_config().is_some());
+        }
     }
 
     #[test]

@@ -66,7 +66,10 @@ pub async fn run(args: AuditArgs) -> Result<ExitCode> {
     while let Some((i, outcome)) = results.next().await {
         let (result, stored) = match outcome {
             Ok(Some(r)) => r,
-            Ok(None) => continue,
+            Ok(None) => {
+                sink.skip(i).context("writing results")?;
+                continue;
+            }
             Err(e) => return Err(e).context("auditing"),
         };
         unstored += usize::from(!stored);

@@ -1,5 +1,6 @@
 //! Writing results as JSON, JSONL or CSV.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 
 use anyhow::Result;
@@ -8,11 +9,19 @@ use lead_audit_core::AuditResult;
 use crate::args::Format;
 
 /// Writes results in the chosen format; JSONL and CSV rows go out as each lead finishes.
+/// A JSON array goes out in input order: a result waits only until the ones before it are
+/// written, so at most the leads that finished ahead of a slower one are held (bounded by the
+/// concurrency and the lead timeout, not by the file).
 pub struct Sink {
     format: Format,
     out: Box<dyn Write + Send>,
     csv: Option<csv::Writer<Box<dyn Write + Send>>>,
-    held: Vec<(usize, AuditResult)>,
+    /// JSON results that finished before an earlier lead, by input position.
+    waiting: BTreeMap<usize, AuditResult>,
+    /// The input position of the next JSON result to write.
+    next: usize,
+    /// JSON results written so far.
+    written: usize,
     many: bool,
 }
 
@@ -56,7 +65,9 @@ impl Sink {
             format,
             out,
             csv,
-            held: Vec::new(),
+            waiting: BTreeMap::new(),
+            next: 0,
+            written: 0,
             many: !single,
         })
     }
@@ -64,7 +75,10 @@ impl Sink {
     /// Takes the result of lead number `index`.
     pub fn push(&mut self, index: usize, result: AuditResult) -> Result<()> {
         match self.format {
-            Format::Json => self.held.push((index, result)),
+            Format::Json => {
+                self.waiting.insert(index, result);
+                self.write_ready_json(false)?;
+            }
             Format::Jsonl => {
                 serde_json::to_writer(&mut self.out, &result)?;
                 self.out.write_all(b"\n")?;
@@ -80,17 +94,50 @@ impl Sink {
         Ok(())
     }
 
-    /// Writes what was held (JSON keeps input order) and flushes.
+    /// Writes the JSON results whose predecessors are all out; with `all`, every one left
+    /// (positions of cancelled leads are skipped).
+    fn write_ready_json(&mut self, all: bool) -> Result<()> {
+        loop {
+            let ready = match self.waiting.first_key_value() {
+                Some((&i, _)) => all || i == self.next,
+                None => false,
+            };
+            if !ready {
+                return Ok(());
+            }
+            let Some((i, result)) = self.waiting.pop_first() else {
+                return Ok(());
+            };
+            self.next = i + 1;
+            if self.many {
+                self.out
+                    .write_all(if self.written == 0 { b"[\n" } else { b",\n" })?;
+            }
+            serde_json::to_writer_pretty(&mut self.out, &result)?;
+            self.written += 1;
+        }
+    }
+
+    /// Marks input position `index` as producing no result (a cancelled lead), so the results
+    /// after it need not wait for it.
+    pub fn skip(&mut self, index: usize) -> Result<()> {
+        if self.format == Format::Json && index == self.next {
+            self.next += 1;
+            self.write_ready_json(false)?;
+        }
+        Ok(())
+    }
+
+    /// Writes what is left and flushes.
     pub fn finish(mut self) -> Result<()> {
         if self.format == Format::Json {
-            self.held.sort_by_key(|(i, _)| *i);
-            let results: Vec<&AuditResult> = self.held.iter().map(|(_, r)| r).collect();
+            self.write_ready_json(true)?;
             if self.many {
-                serde_json::to_writer_pretty(&mut self.out, &results)?;
-            } else if let Some(r) = results.first() {
-                serde_json::to_writer_pretty(&mut self.out, r)?;
+                self.out
+                    .write_all(if self.written == 0 { b"[]\n" } else { b"\n]\n" })?;
+            } else {
+                self.out.write_all(b"\n")?;
             }
-            self.out.write_all(b"\n")?;
         }
         if let Some(mut w) = self.csv.take() {
             w.flush()?;

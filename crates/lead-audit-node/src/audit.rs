@@ -56,7 +56,6 @@ fn start<'env>(
     let lead: Lead = crate::lead::read_lead(lead)?;
     let (options, raw) = read_audit_options(options)?;
     let settings = AuditSettings::try_from(&options)?;
-    let score = options.score_config()?;
     let key = Key::new(&options, &settings.domain)?;
     let internal = |e: napi::Error| ApiError::internal(e.reason);
 
@@ -89,7 +88,7 @@ fn start<'env>(
         let auditor = tokio::select! {
             biased;
             _ = token.cancelled() => return Err(ApiError::cancelled()),
-            a = auditor(key, settings, score) => a?,
+            a = auditor(key, settings) => a?,
         };
         let result = auditor.audit(&lead, &ctx).await?;
         Ok(AuditResult::from(result))

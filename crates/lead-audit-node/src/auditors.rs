@@ -6,8 +6,7 @@ use std::collections::VecDeque;
 use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
 use lead_audit_app::{AuditSettings, DomainSettings};
-use lead_audit_browser::BrowserPool;
-use lead_audit_core::{Auditor, ScoreConfig};
+use lead_audit_core::Auditor;
 use serde::Serialize;
 use tokio::sync::OnceCell;
 
@@ -71,31 +70,24 @@ impl Cache {
 
 static CACHE: LazyLock<Cache> = LazyLock::new(Cache::default);
 
-/// The auditor for `key`, built from `settings` and `score` on a blocking thread the first
-/// time the key is seen. Concurrent first calls with the same key wait for one build; a
-/// failed build is not kept.
-pub async fn auditor(key: Key, settings: AuditSettings, score: ScoreConfig) -> ApiResult<Auditor> {
+/// The auditor for `key`, built from `settings` on a blocking thread the first time the key
+/// is seen (the browser pool starts nothing until a page needs rendering). Concurrent first
+/// calls with the same key wait for one build; a failed build is not kept.
+pub async fn auditor(key: Key, settings: AuditSettings) -> ApiResult<Auditor> {
     CACHE
         .slot(key)
         .get_or_try_init(|| async move {
-            tokio::task::spawn_blocking(move || build(&settings, score))
-                .await
-                .map_err(|e| ApiError::internal(format!("building the auditor: {e}")))?
+            tokio::task::spawn_blocking(move || {
+                settings
+                    .build()
+                    .map(|(auditor, _pool)| auditor)
+                    .map_err(ApiError::from)
+            })
+            .await
+            .map_err(|e| ApiError::internal(format!("building the auditor: {e}")))?
         })
         .await
         .cloned()
-}
-
-/// What `AuditSettings::build` does, with the score weights the settings do not carry.
-fn build(settings: &AuditSettings, score: ScoreConfig) -> ApiResult<Auditor> {
-    let mut options = settings.to_options()?;
-    options.score = score;
-    let mut builder = Auditor::builder(options);
-    // The pool starts nothing until a page needs rendering.
-    if let Some(config) = settings.browser_config() {
-        builder = builder.renderer(Arc::new(BrowserPool::new(config)));
-    }
-    Ok(builder.build()?)
 }
 
 #[cfg(test)]

@@ -163,6 +163,7 @@ impl AuditOptions {
                 no_domain_lookup: !self.domain_lookup.unwrap_or(true),
                 ..domain
             },
+            score: self.score_config()?,
         })
     }
 
