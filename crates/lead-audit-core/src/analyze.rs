@@ -1,15 +1,23 @@
 //! One parse of a page, every analysis on it: contacts, technologies, quality facts, links
 //! and whether the page is a client-rendered shell. Synchronous (`scraper::Html` is `!Send`):
 //! callers run it on a blocking thread.
+//!
+//! The parse is bounded by the limits of [`crate::parse`], and the whole analysis by a
+//! [`Budget`]: checked between chunks of the parse and between phases, so a page's analysis
+//! ends soon after the lead's deadline. A page cut short keeps what its finished phases found
+//! and says so in [`PageAnalysis::cut_short`].
 
 use lead_audit_detect::{DetectInput, Detector, Technology};
 use scraper::{ElementRef, Html, Node};
+
+pub use crate::parse::Budget;
 use url::Url;
 
 use crate::audit::{page_facts, PageFacts};
 use crate::crawl::{collect_links, Link};
 use crate::dom;
 use crate::extract::{extract_contacts, Contacts, ExtractOptions};
+use crate::parse::{parse_document, Limits};
 
 /// One page to analyze.
 #[derive(Debug, Clone, Copy)]
@@ -71,6 +79,11 @@ pub struct PageAnalysis {
     pub links: Vec<Link>,
     /// Shell signals, for the browser fallback.
     pub shell: ShellSignals,
+    /// The budget ran out before every phase ran: the fields of the phases that did not run
+    /// are empty.
+    pub cut_short: bool,
+    /// The parser limits the page ran into.
+    pub limits: Limits,
 }
 
 /// `id`s of the element a client-side framework renders into.
@@ -138,8 +151,41 @@ const CLIENT_MARKERS: &[&str] = &[
 
 /// Parses `input.html` once and runs every analysis on it.
 pub fn analyze_page(input: &PageInput<'_>, config: &AnalyzeConfig<'_>) -> PageAnalysis {
-    let doc = Html::parse_document(input.html);
+    analyze_page_within(input, config, &Budget::unlimited())
+}
+
+/// [`analyze_page`] that stops when `budget` runs out, with what was found until then.
+///
+/// Contacts and links come first: they are what a lead is audited for and what the crawl
+/// needs next.
+pub fn analyze_page_within(
+    input: &PageInput<'_>,
+    config: &AnalyzeConfig<'_>,
+    budget: &Budget,
+) -> PageAnalysis {
+    let parsed = parse_document(input.html, budget);
+    let doc = parsed.doc;
+    let mut out = PageAnalysis {
+        limits: parsed.limits,
+        cut_short: true,
+        ..PageAnalysis::default()
+    };
+    if parsed.cut_short || budget.exhausted() {
+        return out;
+    }
+    out.contacts = extract_contacts(&doc, input.url, &config.extract);
+    if budget.exhausted() {
+        return out;
+    }
+    out.links = collect_links(&doc, input.url);
+    if budget.exhausted() {
+        return out;
+    }
     let elements = Elements::of(&doc);
+    out.shell = shell_signals(&elements, input.html);
+    if budget.exhausted() {
+        return out;
+    }
     let mut script_srcs = Vec::new();
     let mut scripts = Vec::new();
     for s in &elements.scripts {
@@ -155,9 +201,8 @@ pub fn analyze_page(input: &PageInput<'_>, config: &AnalyzeConfig<'_>) -> PageAn
         }
     }
     let cookies = cookies_from_headers(input.headers);
-    let url = input.url.as_str();
-    let technologies = config.detector.detect(&DetectInput {
-        url,
+    out.technologies = config.detector.detect(&DetectInput {
+        url: input.url.as_str(),
         headers: input.headers,
         cookies: &cookies,
         html: input.html,
@@ -167,13 +212,12 @@ pub fn analyze_page(input: &PageInput<'_>, config: &AnalyzeConfig<'_>) -> PageAn
         scripts: &scripts,
         js: config.js,
     });
-    PageAnalysis {
-        contacts: extract_contacts(&doc, input.url, &config.extract),
-        technologies,
-        facts: page_facts(&doc, input.url),
-        links: collect_links(&doc, input.url),
-        shell: shell_signals(&elements, input.html),
+    if budget.exhausted() {
+        return out;
     }
+    out.facts = page_facts(&doc, input.url);
+    out.cut_short = false;
+    out
 }
 
 /// Cookies set by the response, names lowercased.

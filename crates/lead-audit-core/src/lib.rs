@@ -15,6 +15,7 @@ pub mod fetch;
 pub mod filter;
 pub mod lead;
 pub mod options;
+pub mod parse;
 pub mod pipeline;
 pub mod progress;
 pub mod redact;

@@ -10,7 +10,7 @@ use lead_audit_detect::{merge, Detector};
 use tokio::time::Instant;
 use url::Url;
 
-use crate::analyze::{analyze_page, AnalyzeConfig, PageAnalysis, PageInput};
+use crate::analyze::{analyze_page_within, AnalyzeConfig, Budget, PageAnalysis, PageInput};
 use crate::audit::{build_report, SiteFacts};
 use crate::crawl::{page_key, pick_pages, same_site};
 use crate::domain::DomainLookup;
@@ -421,7 +421,7 @@ impl Inner {
         if self.options.browser == BrowserMode::Always {
             return self.render_visit(page, ctx, region, deadline).await;
         }
-        let analysis = self.analyze(&page, None, region).await;
+        let analysis = self.analyze(&page, None, region, deadline).await;
         let mut visit = Visited {
             record: record(&page, Via::Http),
             http: Some(page),
@@ -448,7 +448,7 @@ impl Inner {
         ctx.report(Stage::Rendering);
         match self.render(&page.url, deadline).await {
             Ok(rendered) => {
-                let analysis = self.analyze(&page, Some(&rendered), region).await;
+                let analysis = self.analyze(&page, Some(&rendered), region, deadline).await;
                 let record = PageRecord {
                     url: without_credentials(rendered.final_url.as_str()),
                     status: rendered.status.unwrap_or(page.status),
@@ -464,7 +464,7 @@ impl Inner {
                 }
             }
             Err(e) => {
-                let analysis = self.analyze(&page, None, region).await;
+                let analysis = self.analyze(&page, None, region, deadline).await;
                 Visited {
                     record: record(&page, Via::Http),
                     http: Some(page),
@@ -500,11 +500,16 @@ impl Inner {
     }
 
     /// Decodes and analyzes on a blocking thread: parsing a 5 MiB page must not stall the runtime.
+    ///
+    /// The analysis stops at `deadline`, and as soon as this future is dropped (the audit's
+    /// outer timeout, a cancelled lead), so no thread goes on parsing for a result that is
+    /// already out.
     async fn analyze(
         &self,
         page: &FetchedPage,
         rendered: Option<&RenderedPage>,
         region: Option<&str>,
+        deadline: Instant,
     ) -> PageAnalysis {
         let (html, url, js) = match rendered {
             Some(r) => (r.html.clone(), r.final_url.clone(), r.js.clone()),
@@ -521,16 +526,24 @@ impl Inner {
         // The semaphore is never closed, so acquiring only fails in theory; analysing
         // without a slot is then the safe fallback.
         let _slot = self.analysis_slots.acquire().await.ok();
+        let stop = tokio_util::sync::CancellationToken::new();
+        let _stop_when_dropped = stop.clone().drop_guard();
+        let budget = Budget::until(deadline.into_std()).or_cancelled(stop);
         tokio::task::spawn_blocking(move || {
-            analyze_owned(
-                detector.get(),
-                &url,
-                &html,
-                &headers,
-                &js,
-                region.as_deref(),
-                &default_region,
-            )
+            let input = PageInput {
+                url: &url,
+                html: &html,
+                headers: &headers,
+            };
+            let config = AnalyzeConfig {
+                detector: detector.get(),
+                extract: ExtractOptions {
+                    lead_region: region.as_deref(),
+                    default_region: &default_region,
+                },
+                js: &js,
+            };
+            analyze_page_within(&input, &config, &budget)
         })
         .await
         .unwrap_or_default()
@@ -556,6 +569,17 @@ impl Inner {
             merge(&mut technologies, v.analysis.technologies.clone());
             if res.error.is_none() {
                 res.error = v.render_error.clone();
+            }
+            // A page whose analysis ran out of time keeps what it found, and the lead says
+            // its audit is incomplete.
+            if res.error.is_none() && v.analysis.cut_short {
+                res.error = Some(err(
+                    ErrorKind::Timeout,
+                    format!(
+                        "{}: the time ran out while analysing the page",
+                        v.record.url
+                    ),
+                ));
             }
         }
         let site_domain = res
@@ -597,27 +621,6 @@ impl Inner {
         report.contact_form = Some(visits.iter().any(|v| v.analysis.facts.contact_form));
         report
     }
-}
-
-fn analyze_owned(
-    detector: &Detector,
-    url: &Url,
-    html: &str,
-    headers: &[(String, String)],
-    js: &[(String, String)],
-    region: Option<&str>,
-    default_region: &str,
-) -> PageAnalysis {
-    let input = PageInput { url, html, headers };
-    let config = AnalyzeConfig {
-        detector,
-        extract: ExtractOptions {
-            lead_region: region,
-            default_region,
-        },
-        js,
-    };
-    analyze_page(&input, &config)
 }
 
 fn record(page: &FetchedPage, via: Via) -> PageRecord {
