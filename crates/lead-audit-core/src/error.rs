@@ -32,6 +32,9 @@ pub enum ErrorKind {
     Robots,
     /// The browser could not render the page.
     Browser,
+    /// A defect of ours: analysing a fetched page failed unexpectedly. The pages that were
+    /// fetched are kept in the result; nothing found on the failed page is.
+    Internal,
 }
 
 impl ErrorKind {
@@ -50,6 +53,7 @@ impl ErrorKind {
             Self::TooLarge => "too_large",
             Self::Robots => "robots",
             Self::Browser => "browser",
+            Self::Internal => "internal",
         }
     }
 }
@@ -75,15 +79,4 @@ pub enum Error {
     /// The caller cancelled the audit.
     #[error("cancelled")]
     Cancelled,
-}
-
-impl Error {
-    /// A stable code for front ends (`E_INVALID_OPTIONS`, …).
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::InvalidOptions(_) | Self::Fingerprints(_) => "E_INVALID_OPTIONS",
-            Self::Client(_) => "E_INTERNAL",
-            Self::Cancelled => "E_CANCELLED",
-        }
-    }
 }

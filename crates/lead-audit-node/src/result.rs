@@ -34,6 +34,8 @@ pub enum ErrorKind {
     Robots,
     #[napi(value = "browser")]
     Browser,
+    #[napi(value = "internal")]
+    Internal,
 }
 
 /// Sales grade.
@@ -234,6 +236,7 @@ impl From<core::ErrorKind> for ErrorKind {
             K::TooLarge => Self::TooLarge,
             K::Robots => Self::Robots,
             K::Browser => Self::Browser,
+            K::Internal => Self::Internal,
         }
     }
 }
