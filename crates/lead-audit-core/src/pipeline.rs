@@ -67,6 +67,8 @@ struct Visited {
     http: Option<FetchedPage>,
     analysis: PageAnalysis,
     render_error: Option<AuditError>,
+    /// Set when the page's analysis failed unexpectedly (its `analysis` is then empty).
+    analysis_error: Option<AuditError>,
 }
 
 /// Builds an [`Auditor`]: the options, then the optional parts, then [`AuditorBuilder::build`].
@@ -194,6 +196,29 @@ pub fn skipped_result(lead: &Lead, reason: String) -> AuditResult {
     res.score.reasons.push(format!("not audited: {reason}"));
     res.skipped = Some(reason);
     res
+}
+
+/// A page's analysis, or the `internal` error of one that panicked: a defect must not pass for
+/// a clean page, so the lead says its analysis failed and keeps the pages fetched and what the
+/// other pages gave.
+fn analysis_outcome(
+    analysed: Result<PageAnalysis, tokio::task::JoinError>,
+    url: &Url,
+) -> (PageAnalysis, Option<AuditError>) {
+    match analysed {
+        Ok(analysis) => (analysis, None),
+        Err(e) => {
+            tracing::error!(url = %crate::redact::preview_url(url), error = %e, "page analysis failed");
+            let message = format!(
+                "{}: analysing the page failed unexpectedly",
+                crate::redact::preview_url(url)
+            );
+            (
+                PageAnalysis::default(),
+                Some(err(ErrorKind::Internal, message)),
+            )
+        }
+    }
 }
 
 fn err(kind: ErrorKind, message: impl Into<String>) -> AuditError {
@@ -421,12 +446,13 @@ impl Inner {
         if self.options.browser == BrowserMode::Always {
             return self.render_visit(page, ctx, region, deadline).await;
         }
-        let analysis = self.analyze(&page, None, region, deadline).await;
+        let (analysis, analysis_error) = self.analyze(&page, None, region, deadline).await;
         let mut visit = Visited {
             record: record(&page, Via::Http),
             http: Some(page),
             analysis,
             render_error: None,
+            analysis_error,
         };
         if self.options.browser == BrowserMode::Auto && visit.analysis.shell.is_shell() {
             if let Some(http) = visit.http.take() {
@@ -448,7 +474,8 @@ impl Inner {
         ctx.report(Stage::Rendering);
         match self.render(&page.url, deadline).await {
             Ok(rendered) => {
-                let analysis = self.analyze(&page, Some(&rendered), region, deadline).await;
+                let (analysis, analysis_error) =
+                    self.analyze(&page, Some(&rendered), region, deadline).await;
                 let record = PageRecord {
                     url: without_credentials(rendered.final_url.as_str()),
                     status: rendered.status.unwrap_or(page.status),
@@ -461,15 +488,17 @@ impl Inner {
                     http: Some(page),
                     analysis,
                     render_error: None,
+                    analysis_error,
                 }
             }
             Err(e) => {
-                let analysis = self.analyze(&page, None, region, deadline).await;
+                let (analysis, analysis_error) = self.analyze(&page, None, region, deadline).await;
                 Visited {
                     record: record(&page, Via::Http),
                     http: Some(page),
                     analysis,
                     render_error: Some(e),
+                    analysis_error,
                 }
             }
         }
@@ -510,7 +539,7 @@ impl Inner {
         rendered: Option<&RenderedPage>,
         region: Option<&str>,
         deadline: Instant,
-    ) -> PageAnalysis {
+    ) -> (PageAnalysis, Option<AuditError>) {
         let (html, url, js) = match rendered {
             Some(r) => (r.html.clone(), r.final_url.clone(), r.js.clone()),
             None => (
@@ -529,7 +558,7 @@ impl Inner {
         let stop = tokio_util::sync::CancellationToken::new();
         let _stop_when_dropped = stop.clone().drop_guard();
         let budget = Budget::until(deadline.into_std()).or_cancelled(stop);
-        tokio::task::spawn_blocking(move || {
+        let analysed = tokio::task::spawn_blocking(move || {
             let input = PageInput {
                 url: &url,
                 html: &html,
@@ -545,8 +574,8 @@ impl Inner {
             };
             analyze_page_within(&input, &config, &budget)
         })
-        .await
-        .unwrap_or_default()
+        .await;
+        analysis_outcome(analysed, &page.url)
     }
 
     fn merge(&self, res: &mut AuditResult, visits: &[Visited], checks: &SiteChecks) -> AuditReport {
@@ -568,7 +597,7 @@ impl Inner {
             }
             merge(&mut technologies, v.analysis.technologies.clone());
             if res.error.is_none() {
-                res.error = v.render_error.clone();
+                res.error = v.analysis_error.clone().or_else(|| v.render_error.clone());
             }
             // A page whose analysis ran out of time keeps what it found, and the lead says
             // its audit is incomplete.
@@ -636,5 +665,28 @@ fn record(page: &FetchedPage, via: Via) -> PageRecord {
 impl From<FetchError> for AuditError {
     fn from(e: FetchError) -> Self {
         err(e.kind, e.message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panicking_analysis_is_an_internal_error_not_a_clean_page() {
+        let url = Url::parse("http://shop.test/contact").expect("a URL");
+        let panicked = tokio::task::spawn_blocking(|| -> PageAnalysis { panic!("a defect") }).await;
+        let (analysis, error) = analysis_outcome(panicked, &url);
+        let error = error.expect("an error");
+        assert_eq!(error.kind, ErrorKind::Internal);
+        assert!(
+            error.message.contains("shop.test/contact"),
+            "{}",
+            error.message
+        );
+        assert!(analysis.contacts.emails.is_empty());
+
+        let fine = tokio::task::spawn_blocking(PageAnalysis::default).await;
+        assert!(analysis_outcome(fine, &url).1.is_none());
     }
 }
