@@ -279,6 +279,78 @@ fn visible_chars(root: scraper::ElementRef<'_>) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fetch::charset::decode_html;
+    use crate::parse::{MAX_ATTRS, MAX_DEPTH};
+
+    const CONTACT: &str = r#"<body><p>Write to <a href="mailto:info@harbourbakery.com">us</a> or call <a href="tel:+14155550132">(415) 555-0132</a>.</p><a href="https://www.facebook.com/harbourbakery">fb</a></body>"#;
+
+    fn analysis(html: &str, budget: &Budget) -> PageAnalysis {
+        let url = Url::parse("https://harbourbakery.com/").expect("a literal URL");
+        let input = PageInput {
+            url: &url,
+            html,
+            headers: &[],
+        };
+        let config = AnalyzeConfig {
+            detector: Detector::embedded(),
+            extract: ExtractOptions {
+                lead_region: None,
+                default_region: "US",
+            },
+            js: &[],
+        };
+        analyze_page_within(&input, &config, budget)
+    }
+
+    #[test]
+    fn the_contacts_after_hostile_markup_are_found() {
+        let attrs: String = (0..200_000).map(|i| format!(" a{i}=x")).collect();
+        let invalid = decode_html(&[0xff; 5 << 20], Some("text/html; charset=utf-8"));
+        for (what, junk) in [
+            (
+                "nested divs",
+                format!("{}{}", "<div>".repeat(100_000), "</div>".repeat(100_000)),
+            ),
+            ("unclosed nested divs", "<div>".repeat(100_000)),
+            ("nested lists", "<ul><li>".repeat(50_000)),
+            ("nested tables", "<table><tr><td>".repeat(30_000)),
+            ("attributes", format!("<div{attrs}>x</div>")),
+            ("NUL bytes", "\0".repeat(5 << 20)),
+            (
+                "stray end tags",
+                format!("<body>{}", "</p>".repeat((5 << 20) / 4)),
+            ),
+            ("invalid UTF-8", invalid),
+        ] {
+            let a = analysis(&format!("{junk}{CONTACT}"), &Budget::unlimited());
+            assert!(!a.cut_short, "{what}");
+            assert_eq!(a.contacts.emails, ["info@harbourbakery.com"], "{what}");
+            assert_eq!(a.contacts.phones, ["+14155550132"], "{what}");
+            assert!(a.contacts.socials.contains_key("facebook"), "{what}");
+        }
+    }
+
+    #[test]
+    fn the_limits_a_page_ran_into_are_reported() {
+        let deep = analysis(&"<div>".repeat(MAX_DEPTH + 10), &Budget::unlimited());
+        assert!(deep.limits.depth_flattened);
+        let attrs: String = (0..=MAX_ATTRS).map(|i| format!(" a{i}")).collect();
+        let wide = analysis(&format!("<p{attrs}>"), &Budget::unlimited());
+        assert!(wide.limits.attributes_dropped);
+        assert_eq!(
+            analysis(CONTACT, &Budget::unlimited()).limits,
+            Limits::default()
+        );
+    }
+
+    #[test]
+    fn an_analysis_out_of_time_says_so() {
+        let spent = Budget::until(std::time::Instant::now());
+        let a = analysis(CONTACT, &spent);
+        assert!(a.cut_short);
+        assert!(a.contacts.emails.is_empty());
+        assert!(!analysis(CONTACT, &Budget::unlimited()).cut_short);
+    }
 
     fn shell(html: &str) -> ShellSignals {
         shell_signals(&Elements::of(&Html::parse_document(html)), html)
