@@ -180,7 +180,7 @@ export interface DomainInfo {
 export type DomainSource = 'rdap' | 'whois'
 
 /** The machine-readable kind of an audit error. */
-export type ErrorKind = 'invalid_url' | 'blocked' | 'dns' | 'connect' | 'tls' | 'bad_response' | 'timeout' | 'http_status' | 'not_html' | 'too_large' | 'robots' | 'browser'
+export type ErrorKind = 'invalid_url' | 'blocked' | 'dns' | 'connect' | 'tls' | 'bad_response' | 'timeout' | 'http_status' | 'not_html' | 'too_large' | 'robots' | 'browser' | 'internal'
 
 /** Emails, phone numbers (E.164) and social profiles found in one HTML document. */
 export declare function extractContacts(html: string, options?: ExtractOptions): Contacts
