@@ -53,7 +53,7 @@ pub struct EnqueueArgs {
 #[derive(Debug, Args)]
 pub struct MigrateArgs {
     /// `postgres://…` or `sqlite://FILE`.
-    #[arg(long, env = "LEAD_AUDIT_DATABASE", default_value = DEFAULT_DATABASE)]
+    #[arg(long, env = "LEAD_AUDIT_DATABASE", hide_env_values = true, default_value = DEFAULT_DATABASE)]
     pub database: String,
 }
 
@@ -97,7 +97,7 @@ pub struct AuditArgs {
     pub concurrency: u16,
     /// Store results and skip leads audited within `--freshness`, so an interrupted batch
     /// resumes where it stopped. Without a value: `sqlite://lead-audit.db`.
-    #[arg(long, env = "LEAD_AUDIT_DATABASE", num_args = 0..=1, default_missing_value = DEFAULT_DATABASE)]
+    #[arg(long, env = "LEAD_AUDIT_DATABASE", hide_env_values = true, num_args = 0..=1, default_missing_value = DEFAULT_DATABASE)]
     pub database: Option<String>,
     /// With `--database`: audit even leads audited within the freshness window.
     #[arg(long, env = "LEAD_AUDIT_FORCE", value_parser = clap::builder::FalseyValueParser::new())]
