@@ -89,6 +89,11 @@ fn bench(c: &mut Criterion) {
     group.bench_function("parse_only_150kb", |b| {
         b.iter(|| scraper::Html::parse_document(&html))
     });
+    // The bounded parse `analyze_page` uses, against scraper's own above.
+    let unlimited = lead_audit_core::parse::Budget::unlimited();
+    group.bench_function("parse_bounded_150kb", |b| {
+        b.iter(|| lead_audit_core::parse::parse_document(&html, &unlimited))
+    });
     let doc = scraper::Html::parse_document(&html);
     let opts = ExtractOptions {
         lead_region: None,

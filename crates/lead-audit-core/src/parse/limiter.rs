@@ -114,7 +114,8 @@ impl Limiter {
     /// False for an end tag to drop.
     fn keep_end_tag(&self, name: &LocalName) -> bool {
         let mut skip = self.skip_ends.borrow_mut();
-        if let Some(n) = skip.get_mut(name) {
+        // Empty on a page within the limits: no hashing per end tag there.
+        if let Some(n) = (!skip.is_empty()).then(|| skip.get_mut(name)).flatten() {
             *n -= 1;
             if *n == 0 {
                 skip.remove(name);
