@@ -10,7 +10,9 @@
 //! - **Depth**: past [`MAX_DEPTH`] levels an element opens and closes at once, keeping its
 //!   name and attributes, and its contents go into the element at the cap (browsers flatten
 //!   past 512 levels too). The tree builder walks its stack of open elements on most tags,
-//!   so an unbounded stack is quadratic (100 000 nested `<div>`s: 25 s).
+//!   so an unbounded stack is quadratic (100 000 nested `<div>`s: 25 s). The depth is that
+//!   of the node each element was inserted into; elements the tree builder later moves on
+//!   its own (misnested formatting tags) can take their descendants a few levels further.
 //! - **Nodes**: past [`MAX_NODES`] nodes start tags and comments are dropped (their text is
 //!   kept); past [`STOP_NODES`] parsing stops. A run of `</p>` end tags with nothing to close
 //!   adds a few empty paragraphs, not one per tag.

@@ -251,3 +251,87 @@ proptest! {
         prop_assert!(nodes(&p.doc) <= html.len() + 8);
     }
 }
+
+const TOKENS: &[&str] = &[
+    "<div>",
+    "<p>",
+    "<b>",
+    "<i class=x>",
+    "<a href=/x>",
+    "<table>",
+    "<tr>",
+    "<td>",
+    "<th>",
+    "<caption>",
+    "<col>",
+    "<ul>",
+    "<li>",
+    "<dl>",
+    "<dd>",
+    "<select>",
+    "<option>",
+    "<optgroup>",
+    "<svg>",
+    "<foreignObject>",
+    "<math>",
+    "<mi>",
+    "<annotation-xml encoding=text/html>",
+    "<template>",
+    "<form>",
+    "<button>",
+    "<h1>",
+    "<nobr>",
+    "<object>",
+    "<frameset>",
+    "<frame>",
+    "<body x=1>",
+    "<html y=1>",
+    "<head>",
+    "<br>",
+    "<image>",
+    "<input>",
+    "x",
+    " ",
+    "\0",
+    "<script>1</script>",
+    "<textarea>t</textarea>",
+    "<noscript>n</noscript>",
+    "<!-- c -->",
+    "</div>",
+    "</p>",
+    "</b>",
+    "</i>",
+    "</a>",
+    "</td>",
+    "</tr>",
+    "</table>",
+    "</li>",
+    "</select>",
+    "</template>",
+    "</form>",
+    "</svg>",
+    "</button>",
+    "</h2>",
+    "</br>",
+    "</body>",
+    "</html>",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Random markup around the depth cap: the filter's closing of flattened elements must
+    /// never trip the tree builder, and the tree stays near the cap (elements the tree
+    /// builder moves itself, for misnested formatting tags, can take their descendants a few
+    /// levels past it: the filter learns a node's depth when it is inserted).
+    #[test]
+    fn markup_around_the_depth_cap_parses(picks in prop::collection::vec(0..TOKENS.len(), 200..1500)) {
+        let html = format!(
+            "{}{}",
+            "<div>".repeat(MAX_DEPTH - 4),
+            picks.iter().map(|&i| TOKENS[i]).collect::<String>()
+        );
+        let p = parse(&html);
+        prop_assert!(depth(&p.doc) <= 2 * MAX_DEPTH, "{}", depth(&p.doc));
+    }
+}
