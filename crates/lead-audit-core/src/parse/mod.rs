@@ -4,7 +4,7 @@
 //! differences, none of which changes the tree of a page within the limits below:
 //!
 //! - **Attributes**: a tag keeps its first [`MAX_ATTRS`]; the rest are removed from the
-//!   markup by a linear pre-pass ([`prepass`]), because the tokenizer compares each new
+//!   markup by a linear pre-pass (`prepass.rs`), because the tokenizer compares each new
 //!   attribute with the tag's earlier ones (200 000 attributes: 24 s). A repeated `<html>` or
 //!   `<body>` merges attributes into the first up to the same cap.
 //! - **Depth**: past [`MAX_DEPTH`] levels an element opens and closes at once, keeping its
@@ -23,9 +23,9 @@
 //! them: a parse whose budget runs out returns the tree of what was read so far.
 //!
 //! The depth and node caps are applied between the tokenizer and the tree builder
-//! ([`limiter`]) rather than in a pre-pass over the text, because only the tree builder
+//! (`limiter.rs`) rather than in a pre-pass over the text, because only the tree builder
 //! knows the depth (implied end tags, tables, formatting elements); the tree sink tells the
-//! filter where the last insertion went ([`sink`]). A streaming rewriter (`lol_html`) was not
+//! filter where the last insertion went (`sink.rs`). A streaming rewriter (`lol_html`) was not
 //! used: every analysis reads the tree (contacts walk text with their ancestors, fingerprints
 //! use selectors), so a stream would only add a second pass.
 
