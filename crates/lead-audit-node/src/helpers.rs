@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use lead_audit_core::{extract, DetectInput, Detector};
+use lead_audit_core::{extract, parse, DetectInput, Detector};
 use napi::bindgen_prelude::Unknown;
 use napi::{Env, ValueType};
 use napi_derive::napi;
@@ -23,7 +23,8 @@ pub fn extract_contacts(
     let run = || -> ApiResult<Contacts> {
         let html = string_arg("html", html.as_ref())?;
         let opts = read_extract_options(options.as_ref())?;
-        let doc = scraper::Html::parse_document(&html);
+        // The same bounded parse as the pipeline: a hostile page from JS costs no more.
+        let doc = parse::parse_document(&html, &parse::Budget::unlimited()).doc;
         let found = extract::extract_contacts(
             &doc,
             &opts.url,
@@ -83,7 +84,8 @@ pub fn detect_technologies(
             }
         }
         let html = input.html.unwrap_or_default();
-        let doc = scraper::Html::parse_document(&html);
+        // The same bounded parse as the pipeline: a hostile page from JS costs no more.
+        let doc = parse::parse_document(&html, &parse::Budget::unlimited()).doc;
         let found = Detector::embedded().detect(&DetectInput {
             url: &input.url,
             headers: &headers,
