@@ -1,0 +1,168 @@
+//! The fetch phase: the home page, then the contact pages most likely to hold contacts and the
+//! site-wide checks beside them, each page visited (parsed and analysed) as it arrives.
+
+use std::collections::HashSet;
+
+use futures::stream::{self, StreamExt};
+use tokio::time::Instant;
+use url::Url;
+
+use super::start::err;
+use super::visit::{record, Visited};
+use super::Inner;
+use crate::crawl::{page_key, pick_pages, same_site};
+use crate::fetch::robots::Robots;
+use crate::result::{AuditError, PageRecord, Via};
+use crate::site::{site_checks, SiteChecks};
+use crate::{AuditContext, BrowserMode, ErrorKind, Lead, Stage};
+
+/// What fetching a lead's site gave.
+pub(super) struct Crawl {
+    /// The home page's URL after redirects, when it answered.
+    pub(super) final_url: Option<String>,
+    /// The home page's status, when it answered.
+    pub(super) http_status: Option<u16>,
+    /// Why the home page could not be audited (or was audited only in part: `too_large`).
+    pub(super) error: Option<AuditError>,
+    /// The home page's record when it answered but could not be analysed (4xx/5xx, not HTML).
+    pub(super) unanalysed: Option<PageRecord>,
+    /// The analysed pages, home page first, and the site-wide checks; `None` when the home
+    /// page was not HTML that could be read.
+    pub(super) site: Option<Site>,
+}
+
+/// The pages of a reachable site.
+pub(super) struct Site {
+    /// Every page visited, the home page first.
+    pub(super) visits: Vec<Visited>,
+    /// robots.txt, sitemap, favicon, the redirect to https.
+    pub(super) checks: SiteChecks,
+}
+
+impl Crawl {
+    fn failed(error: AuditError) -> Self {
+        Self {
+            final_url: None,
+            http_status: None,
+            error: Some(error),
+            unanalysed: None,
+            site: None,
+        }
+    }
+}
+
+impl Inner {
+    /// Fetches the home page and contact pages of `url` and visits each.
+    pub(super) async fn crawl(
+        &self,
+        lead: &Lead,
+        url: &Url,
+        ctx: &AuditContext,
+        deadline: Instant,
+    ) -> Crawl {
+        ctx.report(Stage::Fetching);
+        let home = match self.fetcher.get(url, deadline).await {
+            Ok(p) => p,
+            Err(e) => return Crawl::failed(e.into()),
+        };
+        let mut crawl = Crawl {
+            final_url: Some(home.url.to_string()),
+            http_status: Some(home.status),
+            error: None,
+            unanalysed: None,
+            site: None,
+        };
+        if home.status >= 400 {
+            crawl.error = Some(err(
+                ErrorKind::HttpStatus,
+                format!("the home page answered HTTP {}", home.status),
+            ));
+            crawl.unanalysed = Some(record(&home, Via::Http));
+            return crawl;
+        }
+        if !home.is_html() {
+            let ct = home
+                .header("content-type")
+                .unwrap_or("no content type")
+                .to_owned();
+            crawl.error = Some(err(
+                ErrorKind::NotHtml,
+                format!("the home page is {ct}, not HTML"),
+            ));
+            crawl.unanalysed = Some(record(&home, Via::Http));
+            return crawl;
+        }
+        if home.truncated {
+            let cap = self.options.max_body_bytes;
+            crawl.error = Some(err(
+                ErrorKind::TooLarge,
+                format!(
+                    "the home page is larger than {cap} bytes; its first {cap} bytes were audited"
+                ),
+            ));
+        }
+        let home_url = home.url.clone();
+        let region = lead.country.clone();
+
+        // Site-wide checks run beside the crawl.
+        let robots_and_checks = async {
+            let robots = Robots::fetch(&self.fetcher, &home_url, deadline).await;
+            let checks = site_checks(&self.fetcher, &home_url, &robots, deadline).await;
+            (robots, checks)
+        };
+        let home_visit = self.visit(home, ctx, region.as_deref(), deadline);
+        let (home_visit, (robots, checks)) = tokio::join!(home_visit, robots_and_checks);
+        let mut visits = vec![home_visit];
+
+        ctx.report(Stage::Crawling);
+        let mut seen: HashSet<String> = HashSet::from([page_key(url), page_key(&home_url)]);
+        let mut candidates = pick_pages(
+            &visits[0].analysis.links,
+            &home_url,
+            self.options.max_pages,
+            &mut seen,
+        );
+        candidates.retain(|u| {
+            let ok = !self.options.respect_robots || robots.allowed(u);
+            if !ok {
+                tracing::debug!(%u, "robots.txt disallows");
+            }
+            ok
+        });
+        let (home_ref, region_ref) = (&home_url, region.as_deref());
+        let fetched: Vec<Option<Visited>> = stream::iter(candidates)
+            .map(|u| async move {
+                let page = self.fetcher.get(&u, deadline).await.ok()?;
+                if page.status >= 400 || !page.is_html() || !same_site(&page.url, home_ref) {
+                    return None;
+                }
+                let mut visit = self.visit(page, ctx, region_ref, deadline).await;
+                // Only the home page's body is read again (site checks, a late render); a
+                // subpage's is done with once analysed, so it is not held until the lead ends.
+                if let Some(http) = visit.http.as_mut() {
+                    http.body = Vec::new();
+                }
+                Some(visit)
+            })
+            .buffered(self.options.per_host_concurrency)
+            .collect()
+            .await;
+        visits.extend(fetched.into_iter().flatten());
+
+        // A client-rendered site whose pages gave no contacts: render the home page too.
+        if self.options.browser == BrowserMode::Auto && !visits[0].record.via.eq(&Via::Browser) {
+            let nothing = visits.iter().all(|v| {
+                v.analysis.contacts.emails.is_empty() && v.analysis.contacts.phones.is_empty()
+            });
+            if nothing && visits[0].analysis.shell.client_rendered {
+                if let Some(http) = visits[0].http.clone() {
+                    visits[0] = self
+                        .render_visit(http, ctx, region.as_deref(), deadline)
+                        .await;
+                }
+            }
+        }
+        crawl.site = Some(Site { visits, checks });
+        crawl
+    }
+}

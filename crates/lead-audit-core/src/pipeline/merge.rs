@@ -1,0 +1,126 @@
+//! The merge phase: the findings of every visited page made into the lead's — contacts ranked,
+//! technologies deduplicated, the first page-level error, and the site report.
+
+use std::collections::BTreeMap;
+
+use chrono::Utc;
+use lead_audit_detect::merge as merge_technologies;
+use url::Url;
+
+use super::crawl::Site;
+use super::start::err;
+use crate::audit::{build_report, SiteFacts};
+use crate::extract::rank_emails;
+use crate::result::{AuditError, AuditReport, PageRecord, Technology, Via};
+use crate::{AuditResult, ErrorKind};
+
+/// What a reachable site's pages add up to.
+pub(super) struct Merged {
+    pages: Vec<PageRecord>,
+    rendered_with_browser: bool,
+    emails: Vec<String>,
+    phones: Vec<String>,
+    socials: BTreeMap<String, String>,
+    technologies: Vec<Technology>,
+    /// The first page-level error (a failed render or analysis, an analysis cut short).
+    error: Option<AuditError>,
+    report: AuditReport,
+}
+
+impl Merged {
+    /// Writes the merge into `res`; an error already there (the home page's) is kept.
+    pub(super) fn apply(self, res: &mut AuditResult) {
+        res.pages.extend(self.pages);
+        res.rendered_with_browser |= self.rendered_with_browser;
+        res.emails = self.emails;
+        res.phones = self.phones;
+        res.socials = self.socials;
+        res.technologies = self.technologies;
+        if res.error.is_none() {
+            res.error = self.error;
+        }
+        res.audit = self.report;
+    }
+}
+
+/// Merges the pages of `site`, whose home page ended at `final_url`.
+pub(super) fn merge(site: &Site, final_url: Option<&str>) -> Merged {
+    let visits = &site.visits;
+    let mut merged = Merged {
+        pages: Vec::with_capacity(visits.len()),
+        rendered_with_browser: false,
+        emails: Vec::new(),
+        phones: Vec::new(),
+        socials: BTreeMap::new(),
+        technologies: Vec::new(),
+        error: None,
+        report: AuditReport::default(),
+    };
+    for v in visits {
+        merged.pages.push(v.record.clone());
+        merged.rendered_with_browser |= v.record.via == Via::Browser;
+        let c = &v.analysis.contacts;
+        merged.emails.extend(c.emails.iter().cloned());
+        for p in &c.phones {
+            if !merged.phones.contains(p) {
+                merged.phones.push(p.clone());
+            }
+        }
+        for (k, url) in &c.socials {
+            merged
+                .socials
+                .entry(k.clone())
+                .or_insert_with(|| url.clone());
+        }
+        merge_technologies(&mut merged.technologies, v.analysis.technologies.clone());
+        if merged.error.is_none() {
+            merged.error = v.analysis_error.clone().or_else(|| v.render_error.clone());
+        }
+        // A page whose analysis ran out of time keeps what it found, and the lead says
+        // its audit is incomplete.
+        if merged.error.is_none() && v.analysis.cut_short {
+            merged.error = Some(err(
+                ErrorKind::Timeout,
+                format!(
+                    "{}: the time ran out while analysing the page",
+                    v.record.url
+                ),
+            ));
+        }
+    }
+    let site_domain = final_url.and_then(|u| Url::parse(u).ok()).and_then(|u| {
+        let host = u.host_str()?.to_owned();
+        Some(psl::domain_str(&host).unwrap_or(&host).to_owned())
+    });
+    rank_emails(&mut merged.emails, site_domain.as_deref());
+    merged.technologies.sort_by(|a, b| {
+        b.confidence
+            .cmp(&a.confidence)
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    let Some(home) = visits.first() else {
+        return merged;
+    };
+    let Some(http) = &home.http else {
+        return merged;
+    };
+    let checks = &site.checks;
+    let mut report = build_report(&SiteFacts {
+        home: &home.analysis.facts,
+        final_url: &http.url,
+        headers: &http.headers,
+        redirects_to_https: checks.redirects_to_https,
+        certificate_expires_at: http.cert_expires_at,
+        response_time_ms: http.elapsed.as_millis() as u64,
+        page_weight_bytes: http.body.len() as u64,
+        robots_txt: Some(checks.robots_txt),
+        sitemap_xml: checks.sitemap_xml,
+        favicon_ico: checks.favicon_ico,
+        technologies: &merged.technologies,
+        now: Utc::now(),
+    });
+    // Contact forms usually live on the contact page, not the home page.
+    report.contact_form = Some(visits.iter().any(|v| v.analysis.facts.contact_form));
+    merged.report = report;
+    merged
+}
