@@ -6,6 +6,7 @@
 //! `(key, value)` pairs and hands it to [`LeadInput::from_fields`], so all of them accept the
 //! same shapes and refuse the same mistakes with the same message.
 
+use lead_audit_core::redact::without_credentials;
 use lead_audit_core::Lead;
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
@@ -91,7 +92,7 @@ impl LeadInput {
     /// Reads a JSON value: a website URL string, or an object of lead fields.
     pub fn from_value(value: Value) -> Result<Self, LeadError> {
         match value {
-            Value::String(url) => Ok(Self::from_url(url)),
+            Value::String(url) => Ok(Self::from_url(without_credentials(&url))),
             Value::Object(map) => Self::from_fields(map),
             other => Err(LeadError::new(format!(
                 "a lead must be a website URL string or an object such as \
@@ -127,7 +128,10 @@ impl LeadInput {
         for (field, _, key, value) in chosen {
             match field {
                 Field::Id => lead.lead_id = Some(id_text(&key, &value)?),
-                Field::Website => lead.website = Some(text(&key, value)?),
+                // Credentials in a website are never kept: not audited, stored or echoed.
+                Field::Website => {
+                    lead.website = Some(without_credentials(&text(&key, value)?));
+                }
                 Field::Company => lead.company_name = Some(text(&key, value)?),
                 Field::Email => lead.email = Some(text(&key, value)?),
                 Field::Phone => lead.phone = Some(phone_text(&key, value)?),
@@ -320,6 +324,12 @@ mod tests {
         assert!(e.to_string().contains("force"), "{e}");
         assert!(read(json!([1, 2])).is_err());
         assert!(read(json!(null)).is_err());
+    }
+
+    #[test]
+    fn credentials_in_a_website_are_dropped() {
+        let lead = read(json!({"website": "http://owner:s3cret@shop.test/"})).expect("a lead");
+        assert_eq!(lead.website.as_deref(), Some("http://shop.test/"));
     }
 
     #[test]
