@@ -16,16 +16,9 @@ pub fn redact_url(url: &str) -> String {
 pub const PREVIEW_BYTES: usize = 1024;
 
 /// `text` cut to at most [`PREVIEW_BYTES`] on a character boundary, saying how much was left
-/// out.
+/// out (the core's previews of URLs, with room for a job's data).
 pub fn preview(text: &str) -> String {
-    if text.len() <= PREVIEW_BYTES {
-        return text.to_owned();
-    }
-    let mut end = PREVIEW_BYTES;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}… ({} more bytes)", &text[..end], text.len() - end)
+    lead_audit_core::redact::preview_within(text, PREVIEW_BYTES)
 }
 
 #[cfg(test)]

@@ -8,12 +8,18 @@ use url::Url;
 pub const PREVIEW_BYTES: usize = 256;
 
 /// `text` cut to at most [`PREVIEW_BYTES`] on a character boundary, saying how much was left
-/// out (the convention of `lead_audit_app::display::preview`, with a shorter cap).
+/// out.
 pub fn preview(text: &str) -> String {
-    if text.len() <= PREVIEW_BYTES {
+    preview_within(text, PREVIEW_BYTES)
+}
+
+/// `text` cut to at most `max` bytes on a character boundary, followed by how many bytes were
+/// left out (`… (N more bytes)`).
+pub fn preview_within(text: &str, max: usize) -> String {
+    if text.len() <= max {
         return text.to_owned();
     }
-    let mut end = PREVIEW_BYTES;
+    let mut end = max;
     while !text.is_char_boundary(end) {
         end -= 1;
     }
