@@ -6,7 +6,9 @@
 // Environment (the same names as the Rust worker): REDIS_URL or REDIS_HOST / REDIS_PORT /
 // REDIS_PASSWORD / REDIS_DB, QUEUE_NAME (leads), BULLMQ_PREFIX (bull), WORKER_CONCURRENCY (8),
 // LEAD_AUDIT_TIMEOUT, LEAD_AUDIT_REQUEST_TIMEOUT, LEAD_AUDIT_MAX_PAGES, LEAD_AUDIT_BROWSER, LEAD_AUDIT_DEFAULT_REGION,
-// LEAD_AUDIT_FINGERPRINTS, LEAD_AUDIT_ALLOW_PRIVATE_NETWORKS, LEAD_AUDIT_NO_DOMAIN_LOOKUP.
+// LEAD_AUDIT_FINGERPRINTS, LEAD_AUDIT_ALLOW_PRIVATE_NETWORKS, LEAD_AUDIT_NO_DOMAIN_LOOKUP,
+// LEAD_AUDIT_USER_AGENT, LEAD_AUDIT_RESOLVE (comma-separated HOST:ADDR), CHROME_PATH,
+// LEAD_AUDIT_BROWSER_TABS, LEAD_AUDIT_BROWSER_TIMEOUT. Empty variables count as unset.
 import { Worker } from 'bullmq'
 
 // In an application: import { auditLead } from '@app/lead-audit-native'
@@ -15,6 +17,8 @@ import { auditLead } from '../index.js'
 const env = process.env
 const flag = (name) => ['1', 'true', 'yes', 'on'].includes((env[name] ?? '').toLowerCase())
 const number = (name) => (env[name] ? Number(env[name]) : undefined)
+const text = (name) => env[name] || undefined
+const list = (name) => (env[name] ? env[name].split(',').map((s) => s.trim()).filter(Boolean) : undefined)
 
 function redisConnection() {
   if (env.REDIS_URL) {
@@ -42,11 +46,16 @@ const auditOptions = {
   timeout: number('LEAD_AUDIT_TIMEOUT'),
   requestTimeout: number('LEAD_AUDIT_REQUEST_TIMEOUT'),
   maxPages: number('LEAD_AUDIT_MAX_PAGES'),
-  browser: env.LEAD_AUDIT_BROWSER,
-  defaultRegion: env.LEAD_AUDIT_DEFAULT_REGION,
-  fingerprints: env.LEAD_AUDIT_FINGERPRINTS,
+  browser: text('LEAD_AUDIT_BROWSER'),
+  defaultRegion: text('LEAD_AUDIT_DEFAULT_REGION'),
+  fingerprints: text('LEAD_AUDIT_FINGERPRINTS'),
   allowPrivateNetworks: flag('LEAD_AUDIT_ALLOW_PRIVATE_NETWORKS'),
   domainLookup: !flag('LEAD_AUDIT_NO_DOMAIN_LOOKUP'),
+  userAgent: text('LEAD_AUDIT_USER_AGENT'),
+  resolve: list('LEAD_AUDIT_RESOLVE'),
+  chromePath: text('CHROME_PATH'),
+  browserTabs: number('LEAD_AUDIT_BROWSER_TABS'),
+  browserTimeout: number('LEAD_AUDIT_BROWSER_TIMEOUT'),
 }
 for (const key of Object.keys(auditOptions)) {
   if (auditOptions[key] === undefined) delete auditOptions[key]
