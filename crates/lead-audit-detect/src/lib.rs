@@ -13,6 +13,8 @@ mod group;
 mod literal;
 mod pattern;
 mod prefilter;
+#[cfg(test)]
+mod proptests;
 mod resolve;
 
 mod embedded {
