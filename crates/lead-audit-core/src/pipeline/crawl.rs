@@ -162,6 +162,9 @@ impl Inner {
                 }
             }
         }
+        // The pages are analysed; what is left is merging them (reported before the domain
+        // lookup the crawl ran beside, as the stages' order promises).
+        ctx.report(Stage::Analyzing);
         crawl.site = Some(Site { visits, checks });
         crawl
     }

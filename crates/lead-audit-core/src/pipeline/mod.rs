@@ -198,7 +198,6 @@ impl Inner {
         res.error = crawl.error;
         res.pages.extend(crawl.unanalysed);
         if let Some(site) = crawl.site {
-            ctx.report(Stage::Analyzing);
             res.reachable = true;
             merge::merge(&site, res.final_url.as_deref()).apply(&mut res);
         }
