@@ -316,4 +316,6 @@ pub fn rank_emails(emails: &mut Vec<String>, site_domain: Option<&str>) {
 }
 
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;
