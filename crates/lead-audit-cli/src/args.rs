@@ -25,7 +25,7 @@ pub enum Command {
     /// Apply the database migrations (PostgreSQL or SQLite).
     Migrate(MigrateArgs),
     /// Add audit jobs to the BullMQ queue, as the Node backend does.
-    Enqueue(EnqueueArgs),
+    Enqueue(Box<EnqueueArgs>),
 }
 
 /// `lead-audit enqueue`.

@@ -78,7 +78,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Audit(a) => audit::run(*a).await,
             Command::Migrate(m) => migrate(&m.database).await,
-            Command::Enqueue(e) => enqueue(e).await,
+            Command::Enqueue(e) => enqueue(*e).await,
         }
     });
     match result {

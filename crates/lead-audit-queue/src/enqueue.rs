@@ -54,7 +54,14 @@ pub enum EnqueueError {
         /// The crate's error.
         source: bullmq::Error,
     },
+    /// No connection: bad settings (an unreadable REDIS_TLS_CA, say), or Redis refused the
+    /// connection, its certificate or the password.
+    #[error("{0}")]
+    Connect(String),
 }
+
+/// How long the first connection may take.
+const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The job data of a lead, as the Node backend writes it: camelCase, absent fields left out,
 /// the input's other fields carried along.
@@ -96,10 +103,15 @@ pub async fn enqueue(
         queue: queue.clone(),
         source,
     };
+    let redis = settings.redis().map_err(EnqueueError::Connect)?;
+    settings
+        .check_reachable(CONNECT_TIMEOUT)
+        .await
+        .map_err(EnqueueError::Connect)?;
     let q = Queue::with_options(
         queue,
         QueueOptions::new()
-            .connection(settings.redis())
+            .connection(redis)
             .prefix(settings.bullmq_prefix.clone()),
     )
     .await

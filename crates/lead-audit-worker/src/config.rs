@@ -56,8 +56,15 @@ pub struct Config {
         help_heading = "Queue"
     )]
     pub shutdown_timeout_ms: u64,
-    /// A queue that receives a copy (data, reason, attempts) of every job that exhausted
-    /// its attempts.
+    /// Rate limit: at most this many jobs start per WORKER_LIMIT_DURATION_MS, counted across
+    /// every worker of the queue (Node workers with the same `limiter` included).
+    #[arg(long, env = "WORKER_LIMIT_MAX", value_parser = clap::value_parser!(u64).range(1..), help_heading = "Queue")]
+    pub worker_limit_max: Option<u64>,
+    /// The rate limit's window, in ms (BullMQ's `limiter.duration`).
+    #[arg(long, env = "WORKER_LIMIT_DURATION_MS", value_parser = clap::value_parser!(u64).range(1..), help_heading = "Queue")]
+    pub worker_limit_duration_ms: Option<u64>,
+    /// A queue that receives a copy (data, reason, attempts) of every job that failed for
+    /// good: attempts exhausted, unrecoverable, or stalled more than MAX_STALLED_COUNT times.
     #[arg(long, env = "DEAD_LETTER_QUEUE", help_heading = "Queue")]
     pub dead_letter_queue: Option<String>,
 
@@ -116,6 +123,13 @@ impl Config {
                     "DEAD_LETTER_QUEUE {dlq:?} must be a queue name other than QUEUE_NAME, without ':'"
                 ));
             }
+            self.queue.check_slot(dlq, "DEAD_LETTER_QUEUE")?;
+        }
+        if self.worker_limit_max.is_some() != self.worker_limit_duration_ms.is_some() {
+            return Err(
+                "WORKER_LIMIT_MAX and WORKER_LIMIT_DURATION_MS go together: at most MAX jobs per DURATION ms"
+                    .into(),
+            );
         }
         if self.stalled_interval_ms > self.lock_duration_ms.saturating_mul(10) {
             return Err(format!(
@@ -158,7 +172,10 @@ mod tests {
         let c = parse(&[]).expect("defaults parse");
         assert_eq!(c.queue.queue_name, "leads");
         assert_eq!(c.queue.bullmq_prefix, "bull");
-        assert_eq!(c.queue.redis().effective_url(), "redis://localhost:6379");
+        assert_eq!(
+            c.queue.redis().expect("options").effective_url(),
+            "redis://localhost:6379"
+        );
         assert_eq!(c.validate(), Ok(()));
     }
 
@@ -191,5 +208,41 @@ mod tests {
         assert!(c.validate().is_err_and(|e| e.contains("region")));
         let c = parse(&["--dead-letter-queue", "leads"]).expect("parses");
         assert!(c.validate().is_err_and(|e| e.contains("DEAD_LETTER_QUEUE")));
+        let c = parse(&["--worker-limit-max", "10"]).expect("parses");
+        assert!(c
+            .validate()
+            .is_err_and(|e| e.contains("WORKER_LIMIT_DURATION_MS")));
+        assert!(parse(&[
+            "--worker-limit-max",
+            "0",
+            "--worker-limit-duration-ms",
+            "1000"
+        ])
+        .is_err());
+    }
+
+    #[test]
+    fn on_a_cluster_the_dead_letter_queue_shares_the_hash_tag() {
+        let nodes = "redis://127.0.0.1:7301";
+        let c = parse(&[
+            "--redis-cluster-nodes",
+            nodes,
+            "--queue",
+            "{leads}",
+            "--dead-letter-queue",
+            "dead",
+        ])
+        .expect("parses");
+        assert!(c.validate().is_err_and(|e| e.contains("DEAD_LETTER_QUEUE")));
+        let c = parse(&[
+            "--redis-cluster-nodes",
+            nodes,
+            "--prefix",
+            "{bull}",
+            "--dead-letter-queue",
+            "dead",
+        ])
+        .expect("parses");
+        assert_eq!(c.validate(), Ok(()));
     }
 }

@@ -2,9 +2,11 @@
 //!
 //! Around the call: progress forwarded to `job.updateProgress`, a watch on the job's lock
 //! (the crate only logs a failed renewal), metrics, the backend delivery and the dead-letter
-//! copy of a job that failed for good.
+//! copy of a job that failed for good, including one that the crate fails before it reaches
+//! the processor.
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bullmq::types::JobProgress;
@@ -44,6 +46,26 @@ pub struct Glue {
     pub queue: Arc<Queue>,
     /// The lock duration the worker runs with.
     pub lock_duration: Duration,
+    /// Jobs whose failed attempt the processor reported; see [`Glue::failed_unprocessed`].
+    pub reported: Reported,
+}
+
+/// The ids of jobs whose failed attempt came from the processor (and so were counted and,
+/// when final, dead-lettered by it), until the crate's `Failed` event for them is read.
+#[derive(Clone, Default)]
+pub struct Reported(Arc<Mutex<HashSet<String>>>);
+
+impl Reported {
+    fn insert(&self, job_id: &str) {
+        if let Ok(mut ids) = self.0.lock() {
+            ids.insert(job_id.to_owned());
+        }
+    }
+
+    /// True (once) when the processor reported this job's failure.
+    pub fn take(&self, job_id: &str) -> bool {
+        self.0.lock().is_ok_and(|mut ids| ids.remove(job_id))
+    }
 }
 
 impl Glue {
@@ -114,6 +136,7 @@ impl Glue {
 
         if lost_lock {
             // Another worker owns the job now; its outcome is that worker's to report.
+            self.reported.insert(&job_id);
             return Err(bullmq::Error::ProcessingError(
                 "the job was cancelled or its lock lost while it ran".into(),
             ));
@@ -127,11 +150,19 @@ impl Glue {
                 Ok(value)
             }
             Err(e) => {
+                self.reported.insert(&job_id);
                 let last = e.is_unrecoverable() || !(attempts > 0 && attempts_made + 1 < attempts);
                 if last {
                     self.metrics.failed.inc();
-                    self.dead_letter(&job_id, &data, &e, attempts_made + 1)
-                        .await;
+                    let reason = e.to_string();
+                    let copy = DeadLetter {
+                        job_id: &job_id,
+                        data: &data,
+                        reason: &reason,
+                        unrecoverable: e.is_unrecoverable(),
+                        attempts: attempts_made + 1,
+                    };
+                    self.dead_letter(copy).await;
                 } else {
                     self.metrics.retried.inc();
                     self.note_failed_reason(&job_id, &e).await;
@@ -145,24 +176,59 @@ impl Glue {
         }
     }
 
+    /// A job the crate failed without calling the processor: one that stalled more than
+    /// MAX_STALLED_COUNT times (BullMQ's stalled checker marks it and hands it back, and the
+    /// worker that takes it next fails it, as Node's worker does). Counted and dead-lettered
+    /// like a job the processor failed for good.
+    pub async fn failed_unprocessed(&self, job_id: &str, error: &str) {
+        self.metrics.failed.inc();
+        tracing::warn!(job = %job_id, error = %error, "job failed before it was processed");
+        if self.dead_letter.is_none() {
+            return;
+        }
+        let job = match self.queue.get_job(job_id).await {
+            Ok(Some(job)) => job,
+            Ok(None) => {
+                tracing::error!(job = %job_id, "the failed job is gone (removeOnFail?): no dead-letter copy");
+                return;
+            }
+            Err(e) => {
+                tracing::error!(job = %job_id, error = %e, "could not read the failed job: no dead-letter copy");
+                return;
+            }
+        };
+        let reason = Some(job.failed_reason())
+            .filter(|r| !r.is_empty())
+            .unwrap_or(error)
+            .to_owned();
+        let copy = DeadLetter {
+            job_id,
+            data: job.data(),
+            reason: &reason,
+            unrecoverable: true,
+            attempts: job.attempts_made(),
+        };
+        self.dead_letter(copy).await;
+    }
+
     /// Copies a job that failed for good to the dead-letter queue.
-    async fn dead_letter(&self, job_id: &str, data: &Value, e: &JobError, attempts: u32) {
+    async fn dead_letter(&self, copy: DeadLetter<'_>) {
         let Some(dlq) = &self.dead_letter else { return };
-        let copy = json!({
+        let value = json!({
             "queue": self.queue.name(),
-            "jobId": job_id,
-            "data": data,
-            "failedReason": e.to_string(),
-            "unrecoverable": e.is_unrecoverable(),
-            "attemptsMade": attempts,
+            "jobId": copy.job_id,
+            "data": copy.data,
+            "failedReason": copy.reason,
+            "unrecoverable": copy.unrecoverable,
+            "attemptsMade": copy.attempts,
             "failedAt": chrono::Utc::now().to_rfc3339(),
         });
-        match dlq.add("dead-letter", copy).await {
+        match dlq.add("dead-letter", value).await {
             Ok(_) => {
                 self.metrics.dead_lettered.inc();
             }
             Err(err) => {
-                tracing::error!(job = %job_id, error = %err, "could not copy the failed job to the dead-letter queue")
+                tracing::error!(job = %copy.job_id, error = %err, "could not copy the failed job to the dead-letter queue")
             }
         }
     }
@@ -206,6 +272,15 @@ impl Glue {
             }
         }
     }
+}
+
+/// What the dead-letter queue receives about a job that failed for good.
+struct DeadLetter<'a> {
+    job_id: &'a str,
+    data: &'a Value,
+    reason: &'a str,
+    unrecoverable: bool,
+    attempts: u32,
 }
 
 /// Forwards pipeline stages to `job.updateProgress`, in order, from a synchronous callback.

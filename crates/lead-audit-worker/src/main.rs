@@ -4,9 +4,11 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Parser;
-use lead_audit_worker::runner::{run, StartError};
+use lead_audit_worker::runner::{self, run, StartError};
 use lead_audit_worker::Config;
 use tokio_util::sync::CancellationToken;
+use tracing_subscriber::filter::filter_fn;
+use tracing_subscriber::prelude::*;
 
 fn main() -> ExitCode {
     // Real environment variables win over both files.
@@ -25,12 +27,15 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,bullmq=warn".into()),
+    let levels = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,bullmq=warn".into());
+    tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_filter(levels)
+                .with_filter(filter_fn(|meta| !runner::reported_as_worker_event(meta))),
         )
-        .with_writer(std::io::stderr)
         .init();
     match start(config) {
         Ok(()) => ExitCode::SUCCESS,

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use bullmq::options::QueueOptions;
 use bullmq::worker::WorkerEvent;
-use bullmq::{Job, Queue, Worker, WorkerOptions};
+use bullmq::{Job, Queue, RateLimiterOptions, Worker, WorkerOptions};
 use lead_audit_app::record::open_store;
 use lead_audit_app::{AuditStep, LeadSource, StorePolicy};
 use lead_audit_browser::BrowserPool;
@@ -15,7 +15,7 @@ use tokio_util::task::TaskTracker;
 
 use crate::backend::{endpoint, Backend};
 use crate::config::Config;
-use crate::glue::{Glue, Processing};
+use crate::glue::{Glue, Processing, Reported};
 use crate::metrics::{self, Metrics};
 
 /// How often the queue's `paused` flag is read (see [`follow_pause`]).
@@ -40,7 +40,14 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> Result<(), Star
     let stop_tasks = CancellationToken::new();
 
     let (processing, browser, store) = processing(&config).await?;
-    let redis = config.queue.redis();
+    let redis = config.queue.redis().map_err(StartError::Config)?;
+    // One clear error for a refused connection, certificate or password, instead of the
+    // client's reconnect cycle.
+    config
+        .queue
+        .check_reachable(Duration::from_secs(10))
+        .await
+        .map_err(StartError::Unavailable)?;
     let queue_opts = QueueOptions::new()
         .connection(redis.clone())
         .prefix(config.queue.bullmq_prefix.clone());
@@ -90,8 +97,14 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> Result<(), Star
         dead_letter,
         queue: queue.clone(),
         lock_duration,
+        reported: Reported::default(),
     };
-    let options = WorkerOptions::new()
+    // The event reader's copy holds no backend sender: the last one must go with the worker.
+    let glue_events = Glue {
+        backend: None,
+        ..glue.clone()
+    };
+    let mut options = WorkerOptions::new()
         .connection(redis)
         .prefix(config.queue.bullmq_prefix.clone())
         .concurrency(config.worker_concurrency as usize)
@@ -103,6 +116,10 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> Result<(), Star
         .drain_delay(Duration::from_secs(config.drain_delay_secs))
         .run_retry_delay(Duration::from_millis(config.run_retry_delay_ms))
         .manual_start();
+    if let (Some(max), Some(ms)) = (config.worker_limit_max, config.worker_limit_duration_ms) {
+        // BullMQ's limiter: the same key and the same count as a Node worker's `limiter`.
+        options = options.limiter(RateLimiterOptions::new(max, Duration::from_millis(ms)));
+    }
     let processor = move |job: Job, token: bullmq::worker::CancellationToken| {
         let glue = glue.clone();
         async move { glue.process(job, token).await }
@@ -116,7 +133,7 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> Result<(), Star
     if queue_paused(&queue).await.unwrap_or(false) {
         worker.pause();
     }
-    tasks.spawn(drain_events(worker.clone(), metrics.clone()));
+    tasks.spawn(drain_events(worker.clone(), metrics.clone(), glue_events));
     tasks.spawn(follow_pause(
         queue.clone(),
         worker.clone(),
@@ -261,13 +278,63 @@ async fn follow_pause(
     }
 }
 
+/// True for the crate's own ERROR lines about one job (they carry a `job_id`): each is also
+/// sent as a [`WorkerEvent::Error`], which [`drain_events`] reports with what it means.
+pub fn reported_as_worker_event(meta: &tracing::Metadata<'_>) -> bool {
+    meta.target() == "bullmq::worker"
+        && *meta.level() == tracing::Level::ERROR
+        && meta.fields().field("job_id").is_some()
+}
+
+/// What a worker error means for the jobs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WorkerErrorKind {
+    /// Finishing a job found its lock gone (Redis restarted or was out longer than the lock).
+    LockLost,
+    /// Redis was unreachable.
+    Connection,
+    /// Anything else.
+    Other,
+}
+
+impl WorkerErrorKind {
+    fn of(message: &str) -> Self {
+        let m = message.to_ascii_lowercase();
+        if m.contains("lock does not exist") || m.contains("missing lock") {
+            Self::LockLost
+        } else if m.starts_with("redis error")
+            || m.contains("broken pipe")
+            || m.contains("connection")
+        {
+            Self::Connection
+        } else {
+            Self::Other
+        }
+    }
+}
+
 /// Reads the worker's event channel, which is unbounded: left unread it grows with every job.
-async fn drain_events(worker: Arc<Worker>, metrics: Metrics) {
+///
+/// A `Failed` event for a job the processor never saw (the crate fails a job that stalled
+/// too often before calling it) is counted and dead-lettered here.
+async fn drain_events(worker: Arc<Worker>, metrics: Metrics, glue: Glue) {
     while let Some(event) = worker.next_event().await {
         match event {
+            WorkerEvent::Failed { job_id, error } if !glue.reported.take(&job_id) => {
+                glue.failed_unprocessed(&job_id, &error).await;
+            }
             WorkerEvent::Error(e) => {
                 metrics.redis_errors.inc();
-                tracing::warn!(error = %e, "worker error");
+                match WorkerErrorKind::of(&e) {
+                    WorkerErrorKind::LockLost => tracing::warn!(
+                        error = %e,
+                        "a job's lock was gone when its outcome was written (Redis restarted or was unreachable for longer than LOCK_DURATION_MS): the outcome is not recorded, and the stalled checker hands the job back to be run again"
+                    ),
+                    WorkerErrorKind::Connection => {
+                        tracing::warn!(error = %e, "Redis unreachable; the worker keeps retrying")
+                    }
+                    WorkerErrorKind::Other => tracing::error!(error = %e, "worker error"),
+                }
             }
             WorkerEvent::Stalled { job_id } => {
                 tracing::info!(job = %job_id, "stalled job handed back")
@@ -275,5 +342,32 @@ async fn drain_events(worker: Arc<Worker>, metrics: Metrics) {
             WorkerEvent::Closed => break,
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn worker_errors_are_told_apart() {
+        for lost in [
+            "script error: Job lock does not exist (code: -2)",
+            "Missing lock for job 12. moveToFinished",
+        ] {
+            assert_eq!(
+                WorkerErrorKind::of(lost),
+                WorkerErrorKind::LockLost,
+                "{lost}"
+            );
+        }
+        assert_eq!(
+            WorkerErrorKind::of("redis error: broken pipe"),
+            WorkerErrorKind::Connection
+        );
+        assert_eq!(
+            WorkerErrorKind::of("Job 3 is not in the active state. moveToFinished"),
+            WorkerErrorKind::Other
+        );
     }
 }

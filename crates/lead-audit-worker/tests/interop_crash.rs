@@ -1,5 +1,7 @@
 //! Crashes and signals: `kill -9` mid-job hands the job to another worker (Rust, or Node's);
-//! SIGTERM mid-job exits 0 with the job completed or handed back, never lost.
+//! SIGTERM mid-job exits 0 with the job completed or handed back, never lost; a job that stalls
+//! more often than allowed fails, as Node's worker fails it, and is copied to the dead-letter
+//! queue.
 
 mod common;
 
@@ -104,6 +106,58 @@ fn sigterm_hands_the_job_back(version: &str) {
     let done = node.expect("done");
     node.finish();
     assert_eq!(completed_by_other(&done, worker.pid())["pid"], second.pid());
+}
+
+/// The stalled checker does not fail a job that stalled too often: it marks it (`defa`) and
+/// hands it back, and the worker that takes it next fails it. That worker is a Rust one here.
+fn stalled_too_often_is_failed_and_dead_lettered(version: &str) {
+    let queue = queue_name("stalled-out");
+    let dlq = format!("{queue}-dead");
+    let mut first = WorkerProc::start(
+        &queue,
+        &[
+            ("LEAD_AUDIT_WORKER_TEST_PROCESSOR", "sleep:60000"),
+            ("MAX_STALLED_COUNT", "0"),
+        ],
+    );
+    let mut node = NodeScript::start("one_job.mjs", &[version, &queue, "-", &dlq], REDIS_URL);
+    node.expect("active");
+    first.signal("-KILL");
+    assert_eq!(first.wait_exit(Duration::from_secs(5)), None);
+    let second = WorkerProc::start(
+        &queue,
+        &[
+            ("LEAD_AUDIT_WORKER_TEST_PROCESSOR", "noop"),
+            ("MAX_STALLED_COUNT", "0"),
+            ("DEAD_LETTER_QUEUE", &dlq),
+        ],
+    );
+    let done = node.expect("done");
+    node.finish();
+    let job = &done["job"];
+    assert_eq!(job["state"], "failed", "{done}\n{}", second.log_text());
+    assert_eq!(
+        job["failedReason"], "job stalled more than allowable limit",
+        "{done}"
+    );
+    assert_eq!(job["returnvalue"], Value::Null, "not run again: {done}");
+    let events = done["events"].as_array().expect("events");
+    assert!(events.iter().any(|e| e["kind"] == "stalled"), "{done}");
+    let dead = done["dead"].as_array().expect("dead");
+    assert_eq!(dead.len(), 1, "{done}");
+    assert_eq!(dead[0]["jobId"], job["id"], "{done}");
+    assert_eq!(dead[0]["unrecoverable"], true, "{done}");
+    assert_eq!(dead[0]["data"]["website"], "crash.example", "{done}");
+}
+
+#[test]
+fn stalled_too_often_is_dead_lettered_bullmq5() {
+    stalled_too_often_is_failed_and_dead_lettered("bullmq5");
+}
+
+#[test]
+fn stalled_too_often_is_dead_lettered_bullmq6() {
+    stalled_too_often_is_failed_and_dead_lettered("bullmq6");
 }
 
 #[test]

@@ -17,6 +17,14 @@ pub const NODE_VERSIONS: [&str; 2] = ["bullmq5", "bullmq6"];
 /// The machine's Redis.
 pub const REDIS_URL: &str = "redis://127.0.0.1:6379";
 
+/// The seed nodes of the test Redis Cluster (`scripts/redis-cluster`), or those of
+/// `LEAD_AUDIT_TEST_REDIS_CLUSTER`, comma-separated.
+pub fn cluster_nodes() -> String {
+    std::env::var("LEAD_AUDIT_TEST_REDIS_CLUSTER").unwrap_or_else(|_| {
+        "redis://127.0.0.1:7301,redis://127.0.0.1:7302,redis://127.0.0.1:7303".to_owned()
+    })
+}
+
 /// A queue name of its own for one test.
 pub fn queue_name(tag: &str) -> String {
     format!("it-{tag}-{}", uuid::Uuid::new_v4().simple())
@@ -148,11 +156,17 @@ pub struct NodeScript {
 impl NodeScript {
     /// Runs `node tests/node/SCRIPT ARGS…` against `redis_url`.
     pub fn start(script: &str, args: &[&str], redis_url: &str) -> Self {
+        Self::start_env(script, args, &[("REDIS_URL", redis_url)])
+    }
+
+    /// Runs `node tests/node/SCRIPT ARGS…` with `env` (REDIS_URL or REDIS_CLUSTER_NODES,
+    /// BULLMQ_PREFIX…).
+    pub fn start_env(script: &str, args: &[&str], env: &[(&str, &str)]) -> Self {
         let mut child = Command::new("node")
             .arg(script)
             .args(args)
             .current_dir(node_dir())
-            .env("REDIS_URL", redis_url)
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

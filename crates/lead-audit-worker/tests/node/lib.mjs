@@ -12,7 +12,17 @@ export async function bullmq(version) {
   return import(version);
 }
 
+// The machine's Redis, or the Redis Cluster named by REDIS_CLUSTER_NODES (an ioredis Cluster
+// each time: BullMQ's workers need connections of their own).
 export function connection() {
+  const nodes = process.env.REDIS_CLUSTER_NODES;
+  if (nodes) {
+    const seeds = nodes.split(',').map((n) => {
+      const u = new URL(n);
+      return { host: u.hostname, port: Number(u.port || 6379) };
+    });
+    return new IORedis.Cluster(seeds, { redisOptions: { maxRetriesPerRequest: null } });
+  }
   const url = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
   return {
     host: url.hostname,

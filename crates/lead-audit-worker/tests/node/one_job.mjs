@@ -1,9 +1,10 @@
 // One job through its life, for the crash tests: reports `active` (and by whom), then the
-// job's end. Usage: node one_job.mjs VERSION QUEUE [node-worker]
-// With `node-worker` a Node Worker is started once the Rust side writes a line on stdin.
+// job's end. Usage: node one_job.mjs VERSION QUEUE [node-worker|-] [DEAD_LETTER_QUEUE]
+// With `node-worker` a Node Worker is started once the Rust side writes a line on stdin. With a
+// dead-letter queue, its jobs' data are reported (as `dead`) and the queue removed at the end.
 import { bullmq, connection, emit, main, prefix, until, waitForInput, facts } from './lib.mjs';
 
-const [version, name, helper] = process.argv.slice(2);
+const [version, name, helper, deadName] = process.argv.slice(2);
 
 main(async () => {
   const { Queue, QueueEvents, Job, Worker } = await bullmq(version);
@@ -30,7 +31,14 @@ main(async () => {
   }
   await until(async () => ['completed', 'failed'].includes(await (await Job.fromId(queue, job.id))?.getState()), 40000, 50);
   if (worker) await worker.close();
-  emit('done', { job: await facts(Job, queue, job.id), events: seen, counts: await queue.getJobCounts() });
+  let dead = [];
+  if (deadName) {
+    const dlq = new Queue(deadName, { connection: connection(), prefix });
+    dead = (await dlq.getJobs(['waiting'], 0, -1)).map((j) => j.data);
+    await dlq.obliterate({ force: true });
+    await dlq.close();
+  }
+  emit('done', { job: await facts(Job, queue, job.id), events: seen, counts: await queue.getJobCounts(), dead });
   await events.close();
   await queue.obliterate({ force: true });
   await queue.close();
