@@ -9,6 +9,7 @@ use futures::future::BoxFuture;
 use lead_audit_core::filter::prefilter;
 use lead_audit_core::pipeline::skipped_result;
 use lead_audit_core::{AuditContext, AuditResult, Auditor, Lead};
+use tracing::Instrument;
 
 /// A database error, and whether trying again can help.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -160,7 +161,11 @@ impl AuditStep {
         }
 
         let result = self.audit(&lead, ctx).await?;
-        let stored = match db.record(&lead, &result, job).await {
+        let stored = match db
+            .record(&lead, &result, job)
+            .instrument(tracing::info_span!("store"))
+            .await
+        {
             Ok(()) => true,
             Err(e) => {
                 self.tolerate(e, "storing the audit")?;

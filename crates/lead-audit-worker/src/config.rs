@@ -14,7 +14,12 @@ use crate::processor::TestProcessor;
 /// Consume the BullMQ queue of leads and audit each lead's website. Every option reads an
 /// environment variable; `.env` and `apps/backend/.env` are loaded first when present.
 #[derive(Debug, Clone, Parser)]
-#[command(name = "lead-audit-worker", version, about)]
+#[command(
+    name = "lead-audit-worker",
+    version,
+    about,
+    after_help = "Traces: set OTEL_EXPORTER_OTLP_ENDPOINT (and the standard OTEL_* variables) to export a span per job and per stage over OTLP/HTTP; see docs/deploy.md."
+)]
 pub struct Config {
     #[command(flatten)]
     pub queue: QueueSettings,

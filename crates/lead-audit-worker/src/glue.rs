@@ -14,6 +14,7 @@ use bullmq::{Job, Queue};
 use lead_audit_core::{AuditContext, CancellationToken, Stage};
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
+use tracing::Instrument;
 
 use lead_audit_app::{AuditStep, JobAttempt};
 
@@ -69,8 +70,33 @@ impl Reported {
 }
 
 impl Glue {
-    /// Processes one BullMQ job; the error type is what the crate's worker expects.
+    /// Processes one BullMQ job; the error type is what the crate's worker expects. It runs
+    /// in the job's span (see [`crate::telemetry`]).
     pub async fn process(
+        &self,
+        job: Job,
+        stop: bullmq::worker::CancellationToken,
+    ) -> Result<Value, bullmq::Error> {
+        let span = tracing::info_span!(
+            "job",
+            otel.name = %format!("{} process", self.queue.name()),
+            otel.kind = "consumer",
+            messaging.system = "bullmq",
+            messaging.operation.type = "process",
+            messaging.destination.name = %self.queue.name(),
+            messaging.message.id = %job.id(),
+            bullmq.job.name = %job.name(),
+            bullmq.job.attempt = i64::from(job.attempts_made()) + 1,
+        );
+        if crate::telemetry::exporting() {
+            if let Some(raw) = self.raw_options(job.id()).await {
+                crate::telemetry::continue_trace(&span, &raw);
+            }
+        }
+        self.process_job(job, stop).instrument(span).await
+    }
+
+    async fn process_job(
         &self,
         job: Job,
         stop: bullmq::worker::CancellationToken,
@@ -253,16 +279,21 @@ impl Glue {
         }
     }
 
-    /// The crate drops job options it cannot parse (a numeric `backoff`, say) and with them
-    /// `attempts`: say so loudly, since the job will not be retried.
-    async fn check_options(&self, job_id: &str) {
+    /// The job's options as stored (`opts`), which keep what the crate does not parse.
+    async fn raw_options(&self, job_id: &str) -> Option<String> {
         let key = self.queue.keys().job_key(job_id);
         let raw: Result<Option<String>, _> = self
             .queue
             .connection()
             .cmd(redis::cmd("HGET").arg(&key).arg("opts"))
             .await;
-        if let Ok(Some(raw)) = raw {
+        raw.ok().flatten()
+    }
+
+    /// The crate drops job options it cannot parse (a numeric `backoff`, say) and with them
+    /// `attempts`: say so loudly, since the job will not be retried.
+    async fn check_options(&self, job_id: &str) {
+        if let Some(raw) = self.raw_options(job_id).await {
             let declared = serde_json::from_str::<Value>(&raw)
                 .ok()
                 .and_then(|v| v.get("attempts").and_then(Value::as_u64))

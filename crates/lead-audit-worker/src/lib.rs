@@ -15,6 +15,7 @@ pub mod metrics;
 #[cfg(feature = "test-processor")]
 pub mod processor;
 pub mod runner;
+pub mod telemetry;
 
 pub use config::Config;
 pub use job::{handle, JobError};

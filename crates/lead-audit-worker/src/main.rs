@@ -4,11 +4,10 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Parser;
-use lead_audit_worker::runner::{self, run, StartError};
+use lead_audit_worker::runner::{run, StartError};
+use lead_audit_worker::telemetry::Telemetry;
 use lead_audit_worker::Config;
 use tokio_util::sync::CancellationToken;
-use tracing_subscriber::filter::filter_fn;
-use tracing_subscriber::prelude::*;
 
 fn main() -> ExitCode {
     // Real environment variables win over both files.
@@ -27,17 +26,16 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let levels = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| "info,bullmq=warn".into());
-    tracing_subscriber::registry()
-        .with(
-            tracing_subscriber::fmt::layer()
-                .with_writer(std::io::stderr)
-                .with_filter(levels)
-                .with_filter(filter_fn(|meta| !runner::reported_as_worker_event(meta))),
-        )
-        .init();
-    match start(config) {
+    let telemetry = match Telemetry::init() {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("lead-audit-worker: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let outcome = start(config);
+    telemetry.shutdown();
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             let code = match e.downcast_ref::<StartError>() {

@@ -182,6 +182,7 @@ impl Fetcher {
     /// body cap and a deadline. A 4xx/5xx final page is returned as a page, not an error.
     /// Credentials in `url` or in a redirect are dropped: they are neither sent nor kept in
     /// the page's URL.
+    #[tracing::instrument(name = "fetch", skip_all, fields(url.host = url.host_str().unwrap_or_default()))]
     pub async fn get(&self, url: &Url, deadline: Instant) -> Result<FetchedPage, FetchError> {
         let started = Instant::now();
         let mut current = url.clone();

@@ -20,6 +20,7 @@ use std::time::Duration;
 use chrono::Utc;
 use lead_audit_detect::Detector;
 use tokio::time::Instant;
+use tracing::Instrument;
 
 use crate::domain::DomainLookup;
 use crate::fetch::Fetcher;
@@ -184,6 +185,7 @@ impl Inner {
         let domain = async {
             match (&self.domain, url.host_str()) {
                 (Some(d), Some(host)) => tokio::time::timeout_at(deadline, d.lookup(host))
+                    .instrument(tracing::info_span!("domain"))
                     .await
                     .ok()
                     .flatten(),
@@ -206,7 +208,8 @@ impl Inner {
 
     fn finish(&self, mut res: AuditResult, ctx: &AuditContext, started: Instant) -> AuditResult {
         ctx.report(Stage::Scoring);
-        res.score = crate::score::score(&res, &self.options.score);
+        res.score = tracing::info_span!("score")
+            .in_scope(|| crate::score::score(&res, &self.options.score));
         ctx.report(Stage::Done);
         res.audited_at = Utc::now();
         res.duration_ms = started.elapsed().as_millis() as u64;

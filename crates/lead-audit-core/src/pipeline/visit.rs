@@ -97,6 +97,7 @@ impl Inner {
         }
     }
 
+    #[tracing::instrument(name = "render", skip_all)]
     async fn render(&self, url: &Url, deadline: Instant) -> Result<RenderedPage, AuditError> {
         let Some(renderer) = &self.renderer else {
             return Err(err(
@@ -126,6 +127,7 @@ impl Inner {
     /// The analysis stops at `deadline`, and as soon as this future is dropped (the audit's
     /// outer timeout, a cancelled lead), so no thread goes on parsing for a result that is
     /// already out.
+    #[tracing::instrument(name = "analyse", skip_all)]
     async fn analyze(
         &self,
         page: &FetchedPage,
