@@ -1,7 +1,8 @@
 //! Redis over TLS (`rediss://`): a `redis-server --tls-port` on loopback with a certificate
 //! from a CA the test makes with `openssl`. The worker and `enqueue` verify the server against
-//! REDIS_TLS_CA; REDIS_TLS_INSECURE accepts it unverified; without either the worker refuses
-//! the unknown certificate and exits instead of talking to an unverified server.
+//! REDIS_TLS_CA, on one node and on a three-master cluster whose bus is TLS too;
+//! REDIS_TLS_INSECURE accepts it unverified; without either the worker refuses the unknown
+//! certificate and exits at once instead of talking to an unverified server.
 
 mod common;
 
@@ -16,10 +17,9 @@ use common::{queue_name, WorkerProc};
 use lead_audit_app::LeadInput;
 use lead_audit_queue::{enqueue, EnqueueOptions, QueueSettings};
 
-/// A TLS-only Redis on a loopback port; stopped when dropped.
-struct TlsRedis {
-    child: Child,
-    port: u16,
+/// A CA and a server certificate for 127.0.0.1 signed by it, made with `openssl` in a
+/// directory of their own (removed when dropped).
+struct Certs {
     dir: PathBuf,
 }
 
@@ -36,71 +36,64 @@ fn openssl(dir: &Path, args: &[&str]) {
     );
 }
 
-impl TlsRedis {
-    fn start() -> Self {
+impl Certs {
+    fn make() -> Self {
         let dir =
             std::env::temp_dir().join(format!("lead-audit-tls-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&dir).expect("temp dir");
-        let ec = [
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-        ];
-        let mut ca = vec!["req", "-x509"];
-        ca.extend(ec);
-        ca.extend([
-            "-keyout",
-            "ca.key",
-            "-out",
-            "ca.pem",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=lead-audit test CA",
-        ]);
-        openssl(&dir, &ca);
-        let mut csr = vec!["req"];
-        csr.extend(ec);
-        csr.extend([
-            "-keyout",
-            "server.key",
-            "-out",
-            "server.csr",
-            "-subj",
-            "/CN=127.0.0.1",
-        ]);
-        openssl(&dir, &csr);
+        let key = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
+        let run = |line: String| {
+            let args: Vec<&str> = line.split(' ').collect();
+            openssl(&dir, &args);
+        };
+        run(format!(
+            "req -x509 {key} -keyout ca.key -out ca.pem -days 2 -subj /CN=lead-audit-test-CA"
+        ));
+        run(format!(
+            "req {key} -keyout server.key -out server.csr -subj /CN=127.0.0.1"
+        ));
         std::fs::write(
             dir.join("san.cnf"),
             "subjectAltName=IP:127.0.0.1,DNS:localhost\n",
         )
         .expect("write san.cnf");
-        openssl(
-            &dir,
-            &[
-                "x509",
-                "-req",
-                "-in",
-                "server.csr",
-                "-CA",
-                "ca.pem",
-                "-CAkey",
-                "ca.key",
-                "-CAcreateserial",
-                "-out",
-                "server.pem",
-                "-days",
-                "2",
-                "-extfile",
-                "san.cnf",
-            ],
-        );
+        run("x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile san.cnf".to_owned());
+        Self { dir }
+    }
+
+    fn ca(&self) -> String {
+        self.dir.join("ca.pem").display().to_string()
+    }
+}
+
+impl Drop for Certs {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A loopback port that is free, and whose cluster bus port (+10000) is free too.
+fn free_port() -> u16 {
+    loop {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a free port")
             .port();
+        if port < 55_000 && TcpListener::bind(("127.0.0.1", port + 10_000)).is_ok() {
+            return port;
+        }
+    }
+}
+
+/// A TLS-only redis-server on a loopback port; stopped when dropped.
+struct TlsRedis {
+    child: Child,
+    port: u16,
+}
+
+impl TlsRedis {
+    fn start(certs: &Certs, extra: &[&str]) -> Self {
+        let port = free_port();
         let child = Command::new("redis-server")
             .args([
                 "--port",
@@ -120,7 +113,8 @@ impl TlsRedis {
                 "server.key",
             ])
             .args(["--tls-ca-cert-file", "ca.pem"])
-            .current_dir(&dir)
+            .args(extra)
+            .current_dir(&certs.dir)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -130,21 +124,11 @@ impl TlsRedis {
             assert!(Instant::now() < end, "the TLS Redis did not start");
             std::thread::sleep(Duration::from_millis(50));
         }
-        Self { child, port, dir }
+        Self { child, port }
     }
 
     fn url(&self) -> String {
         format!("rediss://127.0.0.1:{}", self.port)
-    }
-
-    fn ca(&self) -> String {
-        self.dir.join("ca.pem").display().to_string()
-    }
-
-    fn settings(&self, queue: &str) -> QueueSettings {
-        let mut s = QueueSettings::at(&self.url(), queue);
-        s.redis_tls_ca = Some(self.dir.join("ca.pem"));
-        s
     }
 }
 
@@ -152,15 +136,76 @@ impl Drop for TlsRedis {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
-/// Adds one lead over TLS, verified against the test CA, and waits until it completes.
-async fn one_job_completes(redis: &TlsRedis, queue: &str, worker: &WorkerProc) {
-    let settings = redis.settings(queue);
+/// Three TLS-only cluster masters (cluster bus over TLS too), joined by `redis-cli`.
+fn tls_cluster(certs: &Certs) -> Vec<TlsRedis> {
+    let nodes: Vec<TlsRedis> = (0..3)
+        .map(|i| {
+            let conf = format!("nodes-{i}-{}.conf", uuid::Uuid::new_v4().simple());
+            TlsRedis::start(
+                certs,
+                &[
+                    "--cluster-enabled",
+                    "yes",
+                    "--cluster-config-file",
+                    &conf,
+                    "--tls-cluster",
+                    "yes",
+                    "--tls-replication",
+                    "yes",
+                ],
+            )
+        })
+        .collect();
+    let cli = |args: &[String]| {
+        Command::new("redis-cli")
+            .args(["--tls", "--cacert", "ca.pem"])
+            .args(args)
+            .current_dir(&certs.dir)
+            .output()
+            .expect("redis-cli runs")
+    };
+    let mut create: Vec<String> = vec!["--cluster".into(), "create".into()];
+    create.extend(nodes.iter().map(|n| format!("127.0.0.1:{}", n.port)));
+    create.extend([
+        "--cluster-replicas".into(),
+        "0".into(),
+        "--cluster-yes".into(),
+    ]);
+    let out = cli(&create);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let end = Instant::now() + Duration::from_secs(20);
+    for n in &nodes {
+        loop {
+            let info = cli(&[
+                "-p".into(),
+                n.port.to_string(),
+                "cluster".into(),
+                "info".into(),
+            ]);
+            if String::from_utf8_lossy(&info.stdout).contains("cluster_state:ok") {
+                break;
+            }
+            assert!(
+                Instant::now() < end,
+                "the TLS cluster did not become healthy"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    nodes
+}
+
+/// Adds one lead with `settings` and waits until `worker` completes it.
+async fn one_job_completes(settings: &QueueSettings, queue: &str, worker: &WorkerProc) {
     let ids = enqueue(
-        &settings,
+        settings,
         [LeadInput::from_url("tls.example")],
         &EnqueueOptions::default(),
     )
@@ -168,7 +213,9 @@ async fn one_job_completes(redis: &TlsRedis, queue: &str, worker: &WorkerProc) {
     .expect("enqueue over TLS");
     let q = Queue::with_options(
         queue,
-        bullmq::options::QueueOptions::new().connection(settings.redis().expect("options")),
+        bullmq::options::QueueOptions::new()
+            .connection(settings.redis().expect("options"))
+            .prefix(settings.bullmq_prefix.clone()),
     )
     .await
     .expect("queue over TLS");
@@ -193,11 +240,19 @@ async fn one_job_completes(redis: &TlsRedis, queue: &str, worker: &WorkerProc) {
     );
 }
 
+/// The settings `enqueue` uses for `url`, verified against the test CA.
+fn verified(url: &str, queue: &str, certs: &Certs) -> QueueSettings {
+    let mut s = QueueSettings::at(url, queue);
+    s.redis_tls_ca = Some(PathBuf::from(certs.ca()));
+    s
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn worker_and_enqueue_verify_a_private_ca() {
-    let redis = TlsRedis::start();
+    let certs = Certs::make();
+    let redis = TlsRedis::start(&certs, &[]);
     let queue = queue_name("tls-ca");
-    let (url, ca) = (redis.url(), redis.ca());
+    let (url, ca) = (redis.url(), certs.ca());
     let worker = WorkerProc::start(
         &queue,
         &[
@@ -206,12 +261,13 @@ async fn worker_and_enqueue_verify_a_private_ca() {
             ("LEAD_AUDIT_WORKER_TEST_PROCESSOR", "noop"),
         ],
     );
-    one_job_completes(&redis, &queue, &worker).await;
+    one_job_completes(&verified(&url, &queue, &certs), &queue, &worker).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn insecure_switch_accepts_an_unverified_server() {
-    let redis = TlsRedis::start();
+    let certs = Certs::make();
+    let redis = TlsRedis::start(&certs, &[]);
     let queue = queue_name("tls-insecure");
     let url = redis.url();
     let worker = WorkerProc::start(
@@ -222,12 +278,38 @@ async fn insecure_switch_accepts_an_unverified_server() {
             ("LEAD_AUDIT_WORKER_TEST_PROCESSOR", "noop"),
         ],
     );
-    one_job_completes(&redis, &queue, &worker).await;
+    let mut insecure = QueueSettings::at(&url, &queue);
+    insecure.redis_tls_insecure = true;
+    one_job_completes(&insecure, &queue, &worker).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cluster_over_tls() {
+    let certs = Certs::make();
+    let nodes = tls_cluster(&certs);
+    let urls: Vec<String> = nodes.iter().map(TlsRedis::url).collect();
+    let seeds = urls.join(",");
+    let queue = queue_name("tls-cluster");
+    let ca = certs.ca();
+    let worker = WorkerProc::start(
+        &queue,
+        &[
+            ("REDIS_CLUSTER_NODES", seeds.as_str()),
+            ("BULLMQ_PREFIX", "{bull}"),
+            ("REDIS_TLS_CA", ca.as_str()),
+            ("LEAD_AUDIT_WORKER_TEST_PROCESSOR", "noop"),
+        ],
+    );
+    let seed_refs: Vec<&str> = urls.iter().map(String::as_str).collect();
+    let mut settings = QueueSettings::on_cluster(&seed_refs, &queue, "{bull}");
+    settings.redis_tls_ca = Some(PathBuf::from(&ca));
+    one_job_completes(&settings, &queue, &worker).await;
 }
 
 #[test]
 fn an_unknown_certificate_is_refused() {
-    let redis = TlsRedis::start();
+    let certs = Certs::make();
+    let redis = TlsRedis::start(&certs, &[]);
     let url = redis.url();
     let mut worker = WorkerProc::spawn(
         &queue_name("tls-unknown"),
@@ -237,12 +319,15 @@ fn an_unknown_certificate_is_refused() {
         ],
     );
     assert_eq!(
-        worker.wait_exit(Duration::from_secs(30)),
+        worker.wait_exit(Duration::from_secs(15)),
         Some(1),
         "{}",
         worker.log_text()
     );
     let log = worker.log_text();
-    assert!(log.contains("connecting to Redis"), "{log}");
+    assert!(
+        log.contains("connecting to Redis") && log.contains("certificate"),
+        "{log}"
+    );
     assert!(!log.contains("lead-audit-worker ready"), "{log}");
 }
