@@ -47,23 +47,24 @@ pub struct Glue {
     pub queue: Arc<Queue>,
     /// The lock duration the worker runs with.
     pub lock_duration: Duration,
-    /// Jobs whose failed attempt the processor reported; see [`Glue::failed_unprocessed`].
-    pub reported: Reported,
+    /// Jobs the processor ran; see [`Glue::failed_unprocessed`].
+    pub seen: Seen,
 }
 
-/// The ids of jobs whose failed attempt came from the processor (and so were counted and,
-/// when final, dead-lettered by it), until the crate's `Failed` event for them is read.
+/// The ids of jobs the processor ran (and so counted and, when they failed for good,
+/// dead-lettered), until the crate's `Completed` or `Failed` event for them is read. A
+/// `Failed` event for a job not in it is a job the crate failed without running it.
 #[derive(Clone, Default)]
-pub struct Reported(Arc<Mutex<HashSet<String>>>);
+pub struct Seen(Arc<Mutex<HashSet<String>>>);
 
-impl Reported {
+impl Seen {
     fn insert(&self, job_id: &str) {
         if let Ok(mut ids) = self.0.lock() {
             ids.insert(job_id.to_owned());
         }
     }
 
-    /// True (once) when the processor reported this job's failure.
+    /// True (once) when the processor ran this job.
     pub fn take(&self, job_id: &str) -> bool {
         self.0.lock().is_ok_and(|mut ids| ids.remove(job_id))
     }
@@ -93,7 +94,10 @@ impl Glue {
                 crate::telemetry::continue_trace(&span, &raw);
             }
         }
-        self.process_job(job, stop).instrument(span).await
+        let job_id = job.id().to_owned();
+        let outcome = self.process_job(job, stop).instrument(span).await;
+        self.seen.insert(&job_id);
+        outcome
     }
 
     async fn process_job(
@@ -162,7 +166,6 @@ impl Glue {
 
         if lost_lock {
             // Another worker owns the job now; its outcome is that worker's to report.
-            self.reported.insert(&job_id);
             return Err(bullmq::Error::ProcessingError(
                 "the job was cancelled or its lock lost while it ran".into(),
             ));
@@ -176,7 +179,6 @@ impl Glue {
                 Ok(value)
             }
             Err(e) => {
-                self.reported.insert(&job_id);
                 let last = e.is_unrecoverable() || !(attempts > 0 && attempts_made + 1 < attempts);
                 if last {
                     self.metrics.failed.inc();

@@ -15,7 +15,7 @@ use tokio_util::task::TaskTracker;
 
 use crate::backend::{endpoint, Backend};
 use crate::config::Config;
-use crate::glue::{Glue, Processing, Reported};
+use crate::glue::{Glue, Processing, Seen};
 use crate::metrics::{self, Metrics};
 
 /// How often the queue's `paused` flag is read (see [`follow_pause`]).
@@ -97,7 +97,7 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> Result<(), Star
         dead_letter,
         queue: queue.clone(),
         lock_duration,
-        reported: Reported::default(),
+        seen: Seen::default(),
     };
     // The event reader's copy holds no backend sender: the last one must go with the worker.
     let glue_events = Glue {
@@ -320,7 +320,11 @@ impl WorkerErrorKind {
 async fn drain_events(worker: Arc<Worker>, metrics: Metrics, glue: Glue) {
     while let Some(event) = worker.next_event().await {
         match event {
-            WorkerEvent::Failed { job_id, error } if !glue.reported.take(&job_id) => {
+            WorkerEvent::Completed { job_id, .. } => {
+                glue.seen.take(&job_id);
+            }
+            // `take` forgets a job the processor ran; one it never ran was failed by the crate.
+            WorkerEvent::Failed { job_id, error } if !glue.seen.take(&job_id) => {
                 glue.failed_unprocessed(&job_id, &error).await;
             }
             WorkerEvent::Error(e) => {

@@ -1,5 +1,5 @@
 //! Redis restarts under a running worker (a redis-server of the test's own, on a free port):
-//! the worker reconnects and finishes the queue.
+//! the worker reconnects and finishes the queue, with warnings rather than errors.
 
 mod common;
 
@@ -88,11 +88,12 @@ fn worker_reconnects_after_redis_restart() {
     assert_eq!(done["completed"], true, "{done}\n{}", worker.log_text());
     assert_eq!(done["counts"]["failed"], 0, "{done}");
     assert_eq!(done["counts"]["active"], 0, "{done}");
-    assert!(
-        worker.log_text().contains("Redis reachable again"),
-        "{}",
-        worker.log_text()
-    );
+    let log = worker.log_text();
+    assert!(log.contains("Redis reachable again"), "{log}");
+    // A lost lock or a dropped connection is a warning that says what happens next; jobs
+    // finished before the outage are not counted as failed.
+    assert!(!log.contains(" ERROR "), "{log}");
+    assert!(!log.contains("failed before it was processed"), "{log}");
     drop(worker);
     drop(redis);
     let _ = std::fs::remove_dir_all(&dir);
