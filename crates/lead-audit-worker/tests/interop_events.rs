@@ -27,33 +27,18 @@ type Received = Arc<Mutex<Vec<Value>>>;
 /// from a thread of its own.
 fn fixture_server() -> (SocketAddr, Received) {
     let received = Received::default();
-    let (tx, rx) = std::sync::mpsc::channel();
-    let state = received.clone();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .expect("bind");
-            tx.send(listener.local_addr().expect("addr")).expect("send");
-            let app = axum::Router::new()
-                .route("/", get(|| async { Html(PAGE) }))
-                .route(
-                    "/api/lead-audits",
-                    post(
-                        |State(r): State<Received>, Json(v): Json<Value>| async move {
-                            r.lock().expect("not poisoned").push(v);
-                        },
-                    ),
-                )
-                .with_state(state);
-            axum::serve(listener, app).await.expect("serve");
-        });
-    });
-    (rx.recv().expect("fixture address"), received)
+    let app = axum::Router::new()
+        .route("/", get(|| async { Html(PAGE) }))
+        .route(
+            "/api/lead-audits",
+            post(
+                |State(r): State<Received>, Json(v): Json<Value>| async move {
+                    r.lock().expect("not poisoned").push(v);
+                },
+            ),
+        )
+        .with_state(received.clone());
+    (common::serve(app), received)
 }
 
 /// `GET path` on `addr`: the response body.

@@ -26,38 +26,19 @@ async fn collect(State(received): State<Received>, body: String) -> &'static str
     "{}"
 }
 
-/// A one-page website and an OTLP/HTTP receiver on loopback, served from one thread.
+/// A one-page website and an OTLP/HTTP receiver on loopback.
 fn servers() -> (SocketAddr, SocketAddr, Received) {
     let received = Received::default();
-    let (tx, rx) = std::sync::mpsc::channel();
-    let store = received.clone();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        rt.block_on(async move {
-            let site = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-            let otlp = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-            let addrs = (
-                site.local_addr().expect("addr"),
-                otlp.local_addr().expect("addr"),
-            );
-            let page = Html(
-                "<!doctype html><html lang=en><head><title>Traced Bakery</title></head>\
-                 <body><p>Write to <a href=\"mailto:hello@traced.example\">us</a>.</p></body></html>",
-            );
-            let site_app = axum::Router::new().route("/", get(move || async move { page }));
-            let otlp_app = axum::Router::new()
-                .route("/v1/traces", post(collect))
-                .with_state(store);
-            tokio::spawn(async move { axum::serve(site, site_app).await });
-            tokio::spawn(async move { axum::serve(otlp, otlp_app).await });
-            tx.send(addrs).expect("send");
-            std::future::pending::<()>().await;
-        });
-    });
-    let (site, otlp) = rx.recv().expect("servers");
+    let page = Html(
+        "<!doctype html><html lang=en><head><title>Traced Bakery</title></head>\
+         <body><p>Write to <a href=\"mailto:hello@traced.example\">us</a>.</p></body></html>",
+    );
+    let site = common::serve(axum::Router::new().route("/", get(move || async move { page })));
+    let otlp = common::serve(
+        axum::Router::new()
+            .route("/v1/traces", post(collect))
+            .with_state(received.clone()),
+    );
     (site, otlp, received)
 }
 

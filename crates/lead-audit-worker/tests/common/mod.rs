@@ -5,6 +5,7 @@
 pub mod postgres;
 
 use std::io::{BufRead, BufReader, Write};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -225,4 +226,22 @@ impl Drop for NodeScript {
             let _ = self.child.wait();
         }
     }
+}
+
+/// Serves `app` on a free loopback port from a thread of its own (a one-thread runtime, so
+/// the test's own runtime, if any, is not involved); returns the address once it listens.
+pub fn serve(app: axum::Router) -> SocketAddr {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap()).unwrap();
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    rx.recv().unwrap()
 }
