@@ -113,6 +113,14 @@ impl Inner {
         let home_visit = self.visit(home, ctx, region.as_deref(), deadline);
         let (home_visit, (robots, checks)) = tokio::join!(home_visit, robots_and_checks);
         let mut visits = vec![home_visit];
+        // The home page's body is read again only by a late render's fallback analysis (see
+        // the end); otherwise it goes now rather than being held while the crawl goes on.
+        let may_render_late = self.options.browser == BrowserMode::Auto
+            && visits[0].record.via != Via::Browser
+            && visits[0].analysis.shell.client_rendered;
+        if !may_render_late {
+            visits[0].drop_body();
+        }
 
         ctx.report(Stage::Crawling);
         let mut seen: HashSet<String> = HashSet::from([page_key(url), page_key(&home_url)]);
@@ -137,11 +145,8 @@ impl Inner {
                     return None;
                 }
                 let mut visit = self.visit(page, ctx, region_ref, deadline).await;
-                // Only the home page's body is read again (site checks, a late render); a
-                // subpage's is done with once analysed, so it is not held until the lead ends.
-                if let Some(http) = visit.http.as_mut() {
-                    http.body = Vec::new();
-                }
+                // A subpage's body is done with once analysed: not held until the lead ends.
+                visit.drop_body();
                 Some(visit)
             })
             .buffered(self.options.per_host_concurrency)

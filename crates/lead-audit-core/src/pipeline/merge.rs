@@ -112,7 +112,7 @@ pub(super) fn merge(site: &Site, final_url: Option<&str>) -> Merged {
         redirects_to_https: checks.redirects_to_https,
         certificate_expires_at: http.cert_expires_at,
         response_time_ms: http.elapsed.as_millis() as u64,
-        page_weight_bytes: http.body.len() as u64,
+        page_weight_bytes: home.http_bytes,
         robots_txt: Some(checks.robots_txt),
         sitemap_xml: checks.sitemap_xml,
         favicon_ico: checks.favicon_ico,

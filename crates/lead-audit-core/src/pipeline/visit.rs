@@ -21,10 +21,21 @@ use crate::{AuditContext, BrowserMode, ErrorKind, RenderedPage, Stage};
 pub(super) struct Visited {
     pub(super) record: PageRecord,
     pub(super) http: Option<FetchedPage>,
+    /// The HTTP body's length, kept when the body itself is dropped (the home page's weight).
+    pub(super) http_bytes: u64,
     pub(super) analysis: PageAnalysis,
     pub(super) render_error: Option<AuditError>,
     /// Set when the page's analysis failed unexpectedly (its `analysis` is then empty).
     pub(super) analysis_error: Option<AuditError>,
+}
+
+impl Visited {
+    /// Frees the page's body once nothing will read it again; its length stays.
+    pub(super) fn drop_body(&mut self) {
+        if let Some(http) = self.http.as_mut() {
+            http.body = Vec::new();
+        }
+    }
 }
 
 impl Inner {
@@ -42,6 +53,7 @@ impl Inner {
         let (analysis, analysis_error) = self.analyze(&page, None, region, deadline).await;
         let mut visit = Visited {
             record: record(&page, Via::Http),
+            http_bytes: page.body.len() as u64,
             http: Some(page),
             analysis,
             render_error: None,
@@ -78,6 +90,7 @@ impl Inner {
                 };
                 Visited {
                     record,
+                    http_bytes: page.body.len() as u64,
                     http: Some(page),
                     analysis,
                     render_error: None,
@@ -88,6 +101,7 @@ impl Inner {
                 let (analysis, analysis_error) = self.analyze(&page, None, region, deadline).await;
                 Visited {
                     record: record(&page, Via::Http),
+                    http_bytes: page.body.len() as u64,
                     http: Some(page),
                     analysis,
                     render_error: Some(e),
@@ -122,7 +136,8 @@ impl Inner {
             })
     }
 
-    /// Decodes and analyzes on a blocking thread: parsing a 5 MiB page must not stall the runtime.
+    /// Decodes and analyzes, once one of the analysis slots (one per core) is free, on a
+    /// blocking thread: parsing a 5 MiB page must not stall the runtime.
     ///
     /// The analysis stops at `deadline`, and as soon as this future is dropped (the audit's
     /// outer timeout, a cancelled lead), so no thread goes on parsing for a result that is
@@ -135,6 +150,11 @@ impl Inner {
         region: Option<&str>,
         deadline: Instant,
     ) -> (PageAnalysis, Option<AuditError>) {
+        // The slot comes first: a page's decoded copy (as large as its body) then exists only
+        // for the pages being analysed, not for every fetched page waiting for a slot.
+        // The semaphore is never closed, so acquiring only fails in theory; analysing
+        // without a slot is then the safe fallback.
+        let _slot = self.analysis_slots.acquire().await.ok();
         let (html, url, js) = match rendered {
             Some(r) => (r.html.clone(), r.final_url.clone(), r.js.clone()),
             None => (
@@ -147,9 +167,6 @@ impl Inner {
         let region = region.map(str::to_owned);
         let default_region = self.options.default_region.clone();
         let detector = self.detector.clone();
-        // The semaphore is never closed, so acquiring only fails in theory; analysing
-        // without a slot is then the safe fallback.
-        let _slot = self.analysis_slots.acquire().await.ok();
         let stop = tokio_util::sync::CancellationToken::new();
         let _stop_when_dropped = stop.clone().drop_guard();
         let budget = Budget::until(deadline.into_std()).or_cancelled(stop);
