@@ -1,8 +1,10 @@
 //! Contact extraction: emails, phones, social profiles, by the rules of `docs/extract.md`.
 //!
 //! One walk over the parsed document visits every element and visible text node once:
-//! links (`mailto:`, `tel:`, Cloudflare's email protection, social profiles), attributes
-//! (`data-cfemail`, microdata `content`), JSON-LD blocks, and visible text. Text is scanned
+//! links (`mailto:`, `tel:`, Cloudflare's email protection, TYPO3's scrambled `mailto:`,
+//! social profiles), `<link href="mailto:…">`, attributes (`data-cfemail`,
+//! `data-mailto-token`, microdata `content`), `<meta name="email" | "reply-to">`, JSON-LD
+//! blocks, and visible text. Text is scanned
 //! a line at a time: inline elements (`span`, `strong`, `a`…) join their neighbours, block
 //! elements end the line, so two cells or paragraphs are never glued together. Phones wait
 //! until the walk is over, when every region hint of the page is known.
@@ -14,6 +16,7 @@ mod line;
 mod phone;
 mod region;
 mod social;
+mod typo3;
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -76,6 +79,11 @@ impl Collector {
         match scheme.as_deref() {
             Some("mail") => email::from_mailto(h, &mut self.emails),
             Some("tel:" | "call") => self.phones.extend(phone::from_tel(h)),
+            Some("java") => {
+                if let Some(mailto) = typo3::from_js_href(h) {
+                    email::from_mailto(&mailto, &mut self.emails);
+                }
+            }
             _ => {
                 if let Some(hex) = email::cf_href_hex(h) {
                     self.emails.extend(email::decode_cfemail(hex));
@@ -90,6 +98,7 @@ impl Collector {
     fn element(&mut self, el: &Element, base: &Url) -> bool {
         // One pass over the attributes: looking each name up costs an atom per lookup.
         let (mut href, mut lang, mut itemprop, mut content) = (None, None, None, None);
+        let mut meta_name = None;
         let mut phone_class = false;
         for (name, value) in el.attrs() {
             match name {
@@ -97,7 +106,13 @@ impl Collector {
                 "lang" => lang = Some(value),
                 "itemprop" => itemprop = Some(value),
                 "content" => content = Some(value),
+                "name" => meta_name = Some(value),
                 "data-cfemail" => self.emails.extend(email::decode_cfemail(value)),
+                "data-mailto-token" => {
+                    if let Some(mailto) = typo3::unscramble(value) {
+                        email::from_mailto(&mailto, &mut self.emails);
+                    }
+                }
                 "class" => phone_class = value.split_ascii_whitespace().any(is_phone_class),
                 _ => {}
             }
@@ -106,6 +121,20 @@ impl Collector {
             "a" | "area" => {
                 if let Some(href) = href {
                     self.href(href, base);
+                }
+            }
+            // `<link rel="author" href="mailto:…">`: only addresses, not the page's other links.
+            "link" => {
+                if let Some(href) = href {
+                    email::from_mailto(href, &mut self.emails);
+                }
+            }
+            "meta" => {
+                let addressed = meta_name.is_some_and(|n| {
+                    n.eq_ignore_ascii_case("email") || n.eq_ignore_ascii_case("reply-to")
+                });
+                if let (true, Some(content)) = (addressed, content) {
+                    email::scan_text(content, &mut self.emails);
                 }
             }
             "html" => self.regions.lang = lang.and_then(region::from_lang),

@@ -247,3 +247,39 @@ fn phone_classes() {
         assert!(!is_phone_class(c), "{c}");
     }
 }
+
+#[test]
+fn typo3_scrambled_links_link_and_meta_addresses() {
+    let c = run(
+        "https://www.baeckerei-schmidt.de/impressum",
+        r##"<html><head>
+           <meta name="reply-to" content="Anfragen &lt;anfrage@baeckerei-schmidt.de&gt;">
+           <meta name="EMAIL" content="buero@baeckerei-schmidt.de">
+           <meta name="description" content="kein@beispiel.de steht nur in der Beschreibung">
+           <link rel="author" href="mailto:inhaber@baeckerei-schmidt.de">
+           <link rel="stylesheet" href="/style.css">
+           </head><body>
+           <p>E-Mail: <a href="javascript:linkTo_UnCryptMailto('nbjmup+jogpAcbfdlfsfj.tdinjeu/ef');">info(at)baeckerei-schmidt.de</a></p>
+           <p><a href="#" data-mailto-token="ocknvq,mqpvcmvBdcgemgtgk/uejokfv0fg" data-mailto-vector="2">Kontakt</a></p>
+           <p><a href="javascript:linkTo_UnCryptMailto('kein-token');">kaputt</a></p>
+           </body></html>"##,
+    );
+    for e in [
+        "anfrage@baeckerei-schmidt.de",
+        "buero@baeckerei-schmidt.de",
+        "inhaber@baeckerei-schmidt.de",
+        "info@baeckerei-schmidt.de",
+        "kontakt@baeckerei-schmidt.de",
+    ] {
+        assert!(
+            c.emails.iter().any(|x| x == e),
+            "{e} missing: {:?}",
+            c.emails
+        );
+    }
+    assert!(
+        !c.emails.iter().any(|x| x == "kein@beispiel.de"),
+        "a description's text is not an address of the page: {:?}",
+        c.emails
+    );
+}
