@@ -1,6 +1,11 @@
 //! `dom` fingerprints: CSS selectors with optional text / attribute patterns. A selector
 //! is only run when a literal it needs (id, class, attribute name or value) occurs in the
 //! raw HTML, found by the same scan that prefilters the `html` patterns.
+//!
+//! A parser with scripting on (as browsers and ours are) keeps `<noscript>` content as text,
+//! yet sites put their tracking pixels and widget fallbacks there. Rules that found nothing
+//! in the document are run again on that content, parsed as a fragment within
+//! [`NOSCRIPT_CAP`] bytes per page.
 
 use crate::group::Hit;
 use crate::pattern::Pattern;
@@ -10,6 +15,10 @@ use std::collections::HashMap;
 
 /// Rule ids live above the ids of regex patterns.
 const ID_BASE: usize = usize::MAX / 2;
+
+/// Bytes of `<noscript>` content parsed per page: pixels and fallbacks are a few hundred bytes,
+/// and the cap bounds the cost of a page that hides megabytes of markup there.
+pub(crate) const NOSCRIPT_CAP: usize = 16 * 1024;
 
 /// What to test on the elements a selector finds.
 #[derive(Debug)]
@@ -168,20 +177,63 @@ impl DomRules {
         {
             owners.iter().for_each(|&r| candidate[r] = true);
         }
+        let mut unmatched = Vec::new();
         for (rule, _) in self.rules.iter().zip(&candidate).filter(|(_, c)| **c) {
-            if let Some(version) = doc.select(&rule.selector).find_map(|el| rule.test(el)) {
-                hits.push(Hit {
-                    tech: rule.tech,
-                    id: rule.id,
-                    confidence: rule.confidence,
-                    version,
-                });
+            match doc.select(&rule.selector).find_map(|el| rule.test(el)) {
+                Some(version) => hits.push(rule.hit(version)),
+                None => unmatched.push(rule),
+            }
+        }
+        if unmatched.is_empty() {
+            return;
+        }
+        let Some(fallback) = noscript_fragment(doc) else {
+            return;
+        };
+        for rule in unmatched {
+            if let Some(version) = fallback.select(&rule.selector).find_map(|el| rule.test(el)) {
+                hits.push(rule.hit(version));
             }
         }
     }
 }
 
+/// The page's `<noscript>` contents as one parsed fragment, within [`NOSCRIPT_CAP`] bytes;
+/// `None` when the page has none.
+fn noscript_fragment(doc: &Html) -> Option<Html> {
+    static NOSCRIPT: std::sync::OnceLock<Option<Selector>> = std::sync::OnceLock::new();
+    let selector = NOSCRIPT
+        .get_or_init(|| Selector::parse("noscript").ok())
+        .as_ref()?;
+    let mut markup = String::new();
+    for el in doc.select(selector) {
+        for text in el.text() {
+            let room = NOSCRIPT_CAP - markup.len();
+            if text.len() > room {
+                // Cut at a character boundary; a tag cut in half is dropped by the parser.
+                let end = (0..=room)
+                    .rev()
+                    .find(|&i| text.is_char_boundary(i))
+                    .unwrap_or(0);
+                markup.push_str(&text[..end]);
+                return Some(Html::parse_fragment(&markup));
+            }
+            markup.push_str(text);
+        }
+    }
+    (!markup.trim().is_empty()).then(|| Html::parse_fragment(&markup))
+}
+
 impl Rule {
+    fn hit(&self, version: Option<String>) -> Hit {
+        Hit {
+            tech: self.tech,
+            id: self.id,
+            confidence: self.confidence,
+            version,
+        }
+    }
+
     fn test(&self, el: ElementRef<'_>) -> Option<Option<String>> {
         match &self.check {
             Check::Exists => Some(None),

@@ -289,3 +289,37 @@ fn cookies_passed_by_the_caller_win_over_set_cookie() {
     });
     found_version(&techs, "T Cookie Only", "7");
 }
+
+#[test]
+fn dom_rules_see_inside_noscript_within_a_cap() {
+    let d = detector(
+        r#"{
+      "T Pixel": {"cats": [900], "dom": "img[src*='pixel.t-track.example']"},
+      "T Frame": {"cats": [900], "dom": {"iframe[src*='t-tagmanager']": {"attributes": {"src": "id=(T-\\w+)\\;version:\\1"}}}},
+      "T Deep": {"cats": [900], "dom": "span.t-deep-marker"},
+      "T Visible": {"cats": [900], "dom": "div.t-visible"}
+    }"#,
+    );
+    let html = r#"<html><head>
+      <noscript><img height="1" width="1" src="https://pixel.t-track.example/tr?id=1"></noscript>
+      </head><body><div class="t-visible"></div>
+      <noscript><iframe src="https://www.t-tagmanager.example/ns.html?id=T-ABC123"></iframe></noscript>
+      </body></html>"#;
+    let techs = Page::new("https://shop.example/", html).detect(&d);
+    found(&techs, "T Pixel");
+    found(&techs, "T Visible");
+    found_version(&techs, "T Frame", "T-ABC123");
+
+    // Past the cap, a marker is not looked for: megabytes hidden in <noscript> cost 16 KB.
+    let filler = "<p>filler</p>".repeat(20_000);
+    let hidden = format!(
+        "<html><body><noscript>{filler}<span class=\"t-deep-marker\"></span></noscript></body></html>"
+    );
+    let techs = Page::new("https://shop.example/", &hidden).detect(&d);
+    assert!(find(&techs, "T Deep").is_none(), "{techs:?}");
+    let near = "<html><body><noscript><p>x</p><span class=\"t-deep-marker\"></span></noscript></body></html>";
+    found(
+        &Page::new("https://shop.example/", near).detect(&d),
+        "T Deep",
+    );
+}
