@@ -69,6 +69,11 @@ struct Collector {
 impl Collector {
     fn social(&mut self, href: &str, base: &Url) {
         if let Some((key, url)) = social::profile(href, base) {
+            if key == "whatsapp" {
+                // A chat link is a phone number too.
+                let number = url.rsplit('/').next().unwrap_or_default();
+                self.phones.extend(phone::declared(&format!("+{number}")));
+            }
             self.socials.entry(key.to_owned()).or_insert(url);
         }
     }

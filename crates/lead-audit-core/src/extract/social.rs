@@ -1,5 +1,9 @@
-//! Social profiles: links to a business's own page on a platform, never share buttons,
-//! intents, embeds, posts or the platform's home page.
+//! Social profiles and other channels: links to a business's own page on a platform, never
+//! share buttons, intents, embeds, posts or the platform's home page. Platforms are data
+//! (`data/extract_socials.json`); three channels are recognised by code: WhatsApp chats
+//! (`wa.me/<number>`, which also give a phone), the Google Business Profile (`g.page`,
+//! `maps.app.goo.gl`, Maps links by `cid` or place) and Mastodon, on any instance, by the
+//! shape of its profile URLs (`https://<instance>/@<name>`).
 
 use std::sync::LazyLock;
 
@@ -11,6 +15,8 @@ use url::Url;
 struct SocialData {
     platforms: Vec<Platform>,
     tracking_params: Vec<String>,
+    /// Hosts whose `/@name` pages are not Mastodon profiles.
+    not_mastodon_hosts: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -38,6 +44,10 @@ enum Shape {
     AtHandle,
     /// `/@name`, `/channel/id`, `/c/name`, `/user/name`.
     Youtube,
+    /// `/invite/code`, kept as `/code` (Discord's invites on discord.com).
+    Invite,
+    /// `/Restaurant_Review-…-Name.html` and the other `*_Review-` pages (Tripadvisor).
+    Review,
 }
 
 #[allow(clippy::expect_used)] // embedded data, checked by tests
@@ -46,14 +56,103 @@ static DATA: LazyLock<SocialData> = LazyLock::new(|| {
         .expect("data/extract_socials.json is valid")
 });
 
-/// Every platform host, to skip URL parsing for links that name none.
+/// What the channels recognised by code have in their URLs, beside the platforms' hosts.
+const CODE_HINTS: &[&str] = &["wa.me", "whatsapp.com", "g.page", "goo.gl", "google.", "/@"];
+
+/// Every platform host and code hint, to skip URL parsing for links that name none.
 #[allow(clippy::expect_used)] // built from the embedded data
 static HOSTS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    let hosts = DATA.platforms.iter().flat_map(|p| p.hosts.iter());
     AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
-        .build(DATA.platforms.iter().flat_map(|p| p.hosts.iter()))
+        .build(hosts.map(String::as_str).chain(CODE_HINTS.iter().copied()))
         .expect("host patterns build")
 });
+
+/// True when `host` is `domain` or one of its subdomains.
+fn on(host: &str, domain: &str) -> bool {
+    host == domain
+        || host
+            .strip_suffix(domain)
+            .is_some_and(|rest| rest.ends_with('.'))
+}
+
+/// A WhatsApp chat link: `https://wa.me/<number>`, from `wa.me/<number>` or
+/// `api.whatsapp.com/send?phone=<number>`. Share links (text only, no number) are not.
+fn whatsapp(url: &Url, host: &str, segments: &[&str]) -> Option<String> {
+    let number = if host == "wa.me" {
+        (*segments.first()?).to_owned()
+    } else if on(host, "whatsapp.com") && segments == ["send"] {
+        url.query_pairs()
+            .find(|(k, _)| k == "phone")?
+            .1
+            .into_owned()
+    } else {
+        return None;
+    };
+    let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+    let plausible = (7..=15).contains(&digits.len())
+        && number
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-'));
+    plausible.then(|| format!("https://wa.me/{digits}"))
+}
+
+/// A Google Business Profile: short links (`g.page/<name>`, `maps.app.goo.gl/<code>`,
+/// `goo.gl/maps/<code>`) and Maps links to one business (`?cid=<n>`, `/maps/place/…`).
+fn google_business(url: &Url, host: &str, segments: &[&str]) -> Option<String> {
+    let first = segments.first().copied();
+    if host == "g.page" || host == "maps.app.goo.gl" {
+        return Some(format!("https://{host}/{}", first?));
+    }
+    if host == "goo.gl" && first == Some("maps") {
+        return Some(format!("https://goo.gl/maps/{}", segments.get(1)?));
+    }
+    let google = host
+        .trim_start_matches("www.")
+        .trim_start_matches("maps.")
+        .split('.')
+        .next()
+        == Some("google");
+    if !google {
+        return None;
+    }
+    let maps = host.starts_with("maps.") || first == Some("maps");
+    if !maps {
+        return None;
+    }
+    if let Some((_, cid)) = url.query_pairs().find(|(k, _)| k == "cid") {
+        return cid
+            .chars()
+            .all(|c| c.is_ascii_digit())
+            .then(|| format!("https://maps.google.com/?cid={cid}"));
+    }
+    // `/maps/place/<name>/@lat,lng…`: the place's own page.
+    (segments.get(1) == Some(&"place") && segments.len() > 2).then(|| {
+        let mut u = url.clone();
+        u.set_query(None);
+        u.set_fragment(None);
+        u.to_string()
+    })
+}
+
+/// A Mastodon profile on any instance: exactly `/@name` on a host that is no other platform
+/// and not the linking site itself.
+fn mastodon(host: &str, base: &Url, segments: &[&str]) -> Option<String> {
+    if base
+        .host_str()
+        .is_some_and(|b| b.eq_ignore_ascii_case(host))
+    {
+        return None;
+    }
+    let [first] = segments else { return None };
+    let name = first.strip_prefix('@')?;
+    let valid = !name.is_empty()
+        && name.len() <= 64
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let other = DATA.not_mastodon_hosts.iter().any(|h| on(host, h));
+    (valid && host.contains('.') && !other).then(|| format!("https://{host}/@{name}"))
+}
 
 /// `(platform key, normalised profile URL)` when `href` is a profile link.
 pub(crate) fn profile(href: &str, base: &Url) -> Option<(&'static str, String)> {
@@ -68,15 +167,23 @@ pub(crate) fn profile(href: &str, base: &Url) -> Option<(&'static str, String)> 
     }
     let host = url.host_str()?.to_ascii_lowercase();
     let data: &'static SocialData = &DATA;
-    let platform = data.platforms.iter().find(|p| {
-        p.hosts
-            .iter()
-            .any(|h| host == *h || host.ends_with(&format!(".{h}")))
-    })?;
     let segments: Vec<&str> = url
         .path_segments()
         .map(|s| s.filter(|s| !s.is_empty()).collect())
         .unwrap_or_default();
+    if let Some(chat) = whatsapp(&url, &host, &segments) {
+        return Some(("whatsapp", chat));
+    }
+    if let Some(profile) = google_business(&url, &host, &segments) {
+        return Some(("google_business", profile));
+    }
+    let Some(platform) = data
+        .platforms
+        .iter()
+        .find(|p| p.hosts.iter().any(|h| on(&host, h)))
+    else {
+        return mastodon(&host, base, &segments).map(|m| ("mastodon", m));
+    };
     let first = *segments.first()?;
     if platform
         .reserved
@@ -106,6 +213,18 @@ pub(crate) fn profile(href: &str, base: &Url) -> Option<(&'static str, String)> 
         }
         Shape::AtHandle => {
             if first.len() < 2 || !first.starts_with('@') {
+                return None;
+            }
+            first.to_owned()
+        }
+        Shape::Invite => {
+            if !first.eq_ignore_ascii_case("invite") {
+                return None;
+            }
+            (*segments.get(1)?).to_owned()
+        }
+        Shape::Review => {
+            if !first.contains("_Review-") {
                 return None;
             }
             first.to_owned()
@@ -232,6 +351,42 @@ mod tests {
                 "threads",
                 "https://www.threads.net/@millerplumbing",
             ),
+            ("https://github.com/miller-tools/", "github", "https://github.com/miller-tools"),
+            ("https://t.me/millerplumbing", "telegram", "https://t.me/millerplumbing"),
+            ("https://discord.gg/AbC123", "discord", "https://discord.gg/AbC123"),
+            ("https://discord.com/invite/AbC123", "discord", "https://discord.gg/AbC123"),
+            ("https://linktr.ee/millerplumbing", "linktree", "https://linktr.ee/millerplumbing"),
+            (
+                "https://www.tripadvisor.de/Restaurant_Review-g187323-d1234567-Reviews-Baeckerei_Huber-Berlin.html",
+                "tripadvisor",
+                "https://www.tripadvisor.com/Restaurant_Review-g187323-d1234567-Reviews-Baeckerei_Huber-Berlin.html",
+            ),
+            ("https://wa.me/4915112345678?text=Hallo", "whatsapp", "https://wa.me/4915112345678"),
+            (
+                "https://api.whatsapp.com/send?phone=+49%20151%2012345678",
+                "whatsapp",
+                "https://wa.me/4915112345678",
+            ),
+            ("https://g.page/baeckerei-huber?share", "google_business", "https://g.page/baeckerei-huber"),
+            ("https://maps.app.goo.gl/Xy12AbCdEf", "google_business", "https://maps.app.goo.gl/Xy12AbCdEf"),
+            ("https://goo.gl/maps/Xy12AbCdEf", "google_business", "https://goo.gl/maps/Xy12AbCdEf"),
+            (
+                "https://maps.google.com/?cid=1234567890123456789",
+                "google_business",
+                "https://maps.google.com/?cid=1234567890123456789",
+            ),
+            (
+                "https://www.google.de/maps?cid=1234567890123456789&hl=de",
+                "google_business",
+                "https://maps.google.com/?cid=1234567890123456789",
+            ),
+            (
+                "https://www.google.com/maps/place/Miller+Plumbing/@37.77,-122.41,17z/data=!3m1",
+                "google_business",
+                "https://www.google.com/maps/place/Miller+Plumbing/@37.77,-122.41,17z/data=!3m1",
+            ),
+            ("https://mastodon.social/@miller", "mastodon", "https://mastodon.social/@miller"),
+            ("https://chaos.social/@baeckerei_huber/", "mastodon", "https://chaos.social/@baeckerei_huber"),
         ];
         for (href, key, want) in cases {
             assert_eq!(p(href), Some((key, want.to_owned())), "{href}");
@@ -269,6 +424,23 @@ mod tests {
             "/contact",
             "mailto:a@b.com",
             "https://notfacebook.com/miller",
+            "https://github.com/features/actions",
+            "https://github.com/",
+            "https://t.me/share/url?url=https%3A%2F%2Fmiller.com",
+            "https://discord.com/channels/123/456",
+            "https://www.tripadvisor.com/Search?q=miller",
+            "https://api.whatsapp.com/send?text=Look%20at%20this",
+            "https://wa.me/?text=hi",
+            "https://wa.me/123",
+            "whatsapp://send?phone=4915112345678",
+            "https://www.google.com/maps/dir/?api=1&destination=Berlin",
+            "https://www.google.com/maps/embed?pb=!1m18",
+            "https://www.google.com/search?q=miller",
+            "https://fonts.googleapis.com/css?family=Roboto",
+            "https://medium.com/@millerplumbing",
+            "https://mastodon.social/@miller/109876543210",
+            "https://miller.com/@team",
+            "/@team",
         ] {
             assert_eq!(p(href), None, "{href}");
         }

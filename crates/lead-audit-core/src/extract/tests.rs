@@ -283,3 +283,21 @@ fn typo3_scrambled_links_link_and_meta_addresses() {
         c.emails
     );
 }
+
+#[test]
+fn channels_beyond_the_social_networks() {
+    let c = run(
+        "https://www.baeckerei-huber.de/",
+        r#"<footer>
+           <a href="https://wa.me/4915112345678">WhatsApp</a>
+           <a href="https://api.whatsapp.com/send?text=Schau%20mal">Teilen</a>
+           <a href="https://g.page/baeckerei-huber?share">Google</a>
+           <a href="https://chaos.social/@baeckerei_huber">Mastodon</a>
+           <a href="/@neuigkeiten">Neuigkeiten</a>
+           <a href="https://t.me/share/url?url=x">Telegram teilen</a>
+           </footer>"#,
+    );
+    assert_eq!(c.phones, ["+4915112345678"], "a chat link is a phone too");
+    let keys: Vec<&str> = c.socials.keys().map(String::as_str).collect();
+    assert_eq!(keys, ["google_business", "mastodon", "whatsapp"]);
+}
