@@ -62,7 +62,7 @@ pub struct QueueSettings {
     )]
     pub redis_cluster_nodes: Vec<String>,
     /// Connect over TLS even when the URL or nodes say `redis://` (or with REDIS_HOST).
-    #[arg(long, env = "REDIS_TLS", help_heading = "Redis")]
+    #[arg(long, env = "REDIS_TLS", value_parser = clap::builder::FalseyValueParser::new(), help_heading = "Redis")]
     pub redis_tls: bool,
     /// PEM file of the CA that signed the Redis server's certificate (a private CA); implies
     /// TLS.
@@ -70,7 +70,7 @@ pub struct QueueSettings {
     pub redis_tls_ca: Option<PathBuf>,
     /// Accept any certificate from Redis, unverified: for self-signed development setups
     /// only, never in production.
-    #[arg(long, env = "REDIS_TLS_INSECURE", help_heading = "Redis")]
+    #[arg(long, env = "REDIS_TLS_INSECURE", value_parser = clap::builder::FalseyValueParser::new(), help_heading = "Redis")]
     pub redis_tls_insecure: bool,
     /// The BullMQ queue.
     #[arg(
@@ -199,11 +199,10 @@ impl QueueSettings {
             return format!("redis://{rest}");
         }
         // The client library takes "accept any certificate" from the URL's fragment.
-        let sep = if rest.contains('/') { "" } else { "/" };
         let insecure = if self.redis_tls_insecure {
-            format!("{sep}#insecure")
+            "#insecure"
         } else {
-            String::new()
+            ""
         };
         format!("rediss://{rest}{insecure}")
     }
@@ -255,16 +254,19 @@ impl QueueSettings {
         Ok(opts)
     }
 
-    /// Connects once and PINGs, within `within`, so that a refused connection, certificate
-    /// or password is one clear error at start instead of the client's reconnect cycle.
+    /// Connects once and reads the queue's meta key, within `within`, so that a refused
+    /// connection, certificate or password is one clear error at start instead of the
+    /// client's reconnect cycle. On a cluster the read goes to the node that holds the queue,
+    /// as the queue's own commands will (a PING would ask every master).
     pub async fn check_reachable(&self, within: std::time::Duration) -> Result<(), String> {
+        let meta = format!("{}:{}:meta", self.bullmq_prefix, self.queue_name);
         let opts = self.redis()?;
         let certs = opts.tls_certs.as_ref().map(|c| redis::TlsCertificates {
             client_tls: None,
             root_cert: c.root_cert.clone(),
         });
         let ping = async {
-            let pong: String = if opts.is_cluster() {
+            let exists: i64 = if opts.is_cluster() {
                 let mut b = redis::cluster::ClusterClient::builder(opts.cluster_nodes.clone());
                 if let Some(u) = &opts.username {
                     b = b.username(u.clone());
@@ -276,7 +278,10 @@ impl QueueSettings {
                     b = b.certs(c);
                 }
                 let mut conn = b.build()?.get_async_connection().await?;
-                redis::cmd("PING").query_async(&mut conn).await?
+                redis::cmd("EXISTS")
+                    .arg(&meta)
+                    .query_async(&mut conn)
+                    .await?
             } else {
                 let url = opts.effective_url();
                 let client = match certs {
@@ -284,9 +289,12 @@ impl QueueSettings {
                     None => redis::Client::open(url)?,
                 };
                 let mut conn = client.get_multiplexed_async_connection().await?;
-                redis::cmd("PING").query_async(&mut conn).await?
+                redis::cmd("EXISTS")
+                    .arg(&meta)
+                    .query_async(&mut conn)
+                    .await?
             };
-            Ok::<_, redis::RedisError>(pong)
+            Ok::<_, redis::RedisError>(exists)
         };
         match tokio::time::timeout(within, ping).await {
             Ok(Ok(_)) => Ok(()),
@@ -452,7 +460,17 @@ mod tests {
         assert_eq!(q.redis().expect("options").url, "rediss://h:6380/1");
         let q = parse(&["--redis-url", "rediss://h:6380", "--redis-tls-insecure"]).expect("parses");
         assert_eq!(q.validate(), Ok(()));
-        assert_eq!(q.redis().expect("options").url, "rediss://h:6380/#insecure");
+        assert_eq!(q.redis().expect("options").url, "rediss://h:6380#insecure");
+        let q = parse(&[
+            "--redis-url",
+            "rediss://h:6380/0?protocol=resp3",
+            "--redis-tls-insecure",
+        ])
+        .expect("parses");
+        assert_eq!(
+            q.redis().expect("options").url,
+            "rediss://h:6380/0?protocol=resp3#insecure"
+        );
         let q = parse(&["--redis-url", "redis://h", "--redis-tls-insecure"]).expect("parses");
         assert!(q
             .validate()
@@ -467,7 +485,7 @@ mod tests {
         .expect("parses");
         assert_eq!(
             q.redis().expect("options").cluster_nodes,
-            ["rediss://a:7000/#insecure", "rediss://b:7000/#insecure"]
+            ["rediss://a:7000#insecure", "rediss://b:7000#insecure"]
         );
         let q = parse(&["--redis-tls-ca", "/nonexistent/ca.pem"]).expect("parses");
         assert!(q.validate().is_err_and(|e| e.contains("REDIS_TLS_CA")));

@@ -5,8 +5,7 @@
 //! copy of a job that failed for good, including one that the crate fails before it reaches
 //! the processor.
 
-use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bullmq::types::JobProgress;
@@ -47,27 +46,6 @@ pub struct Glue {
     pub queue: Arc<Queue>,
     /// The lock duration the worker runs with.
     pub lock_duration: Duration,
-    /// Jobs the processor ran; see [`Glue::failed_unprocessed`].
-    pub seen: Seen,
-}
-
-/// The ids of jobs the processor ran (and so counted and, when they failed for good,
-/// dead-lettered), until the crate's `Completed` or `Failed` event for them is read. A
-/// `Failed` event for a job not in it is a job the crate failed without running it.
-#[derive(Clone, Default)]
-pub struct Seen(Arc<Mutex<HashSet<String>>>);
-
-impl Seen {
-    fn insert(&self, job_id: &str) {
-        if let Ok(mut ids) = self.0.lock() {
-            ids.insert(job_id.to_owned());
-        }
-    }
-
-    /// True (once) when the processor ran this job.
-    pub fn take(&self, job_id: &str) -> bool {
-        self.0.lock().is_ok_and(|mut ids| ids.remove(job_id))
-    }
 }
 
 impl Glue {
@@ -94,10 +72,7 @@ impl Glue {
                 crate::telemetry::continue_trace(&span, &raw);
             }
         }
-        let job_id = job.id().to_owned();
-        let outcome = self.process_job(job, stop).instrument(span).await;
-        self.seen.insert(&job_id);
-        outcome
+        self.process_job(job, stop).instrument(span).await
     }
 
     async fn process_job(
@@ -204,11 +179,17 @@ impl Glue {
         }
     }
 
-    /// A job the crate failed without calling the processor: one that stalled more than
-    /// MAX_STALLED_COUNT times (BullMQ's stalled checker marks it and hands it back, and the
-    /// worker that takes it next fails it, as Node's worker does). Counted and dead-lettered
-    /// like a job the processor failed for good.
-    pub async fn failed_unprocessed(&self, job_id: &str, error: &str) {
+    /// Handles the crate's `Failed` event for `job_id`. Jobs the processor failed were
+    /// counted and dead-lettered by it; what is left is a job the crate failed without
+    /// calling the processor: one that stalled more than MAX_STALLED_COUNT times. BullMQ's
+    /// stalled checker marks such a job and hands it back, and the worker that takes it next
+    /// fails it with BullMQ's [`STALLED_OUT`] reason, as Node's worker does (the mark itself
+    /// is gone once the job has failed, so the reason is what tells). It is counted and
+    /// dead-lettered here.
+    pub async fn on_failed(&self, job_id: &str, error: &str) {
+        if !error.contains(STALLED_OUT) {
+            return;
+        }
         self.metrics.failed.inc();
         tracing::warn!(job = %job_id, error = %error, "job failed before it was processed");
         if self.dead_letter.is_none() {
@@ -306,6 +287,10 @@ impl Glue {
         }
     }
 }
+
+/// The reason BullMQ's stalled checker gives a job that stalled too often; the processor's
+/// own failures never say it.
+const STALLED_OUT: &str = "job stalled more than allowable limit";
 
 /// What the dead-letter queue receives about a job that failed for good.
 struct DeadLetter<'a> {

@@ -15,7 +15,7 @@ use tokio_util::task::TaskTracker;
 
 use crate::backend::{endpoint, Backend};
 use crate::config::Config;
-use crate::glue::{Glue, Processing, Seen};
+use crate::glue::{Glue, Processing};
 use crate::metrics::{self, Metrics};
 
 /// How often the queue's `paused` flag is read (see [`follow_pause`]).
@@ -39,15 +39,15 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> Result<(), Star
     let tasks = TaskTracker::new();
     let stop_tasks = CancellationToken::new();
 
-    let (processing, browser, store) = processing(&config).await?;
     let redis = config.queue.redis().map_err(StartError::Config)?;
     // One clear error for a refused connection, certificate or password, instead of the
-    // client's reconnect cycle.
+    // client's reconnect cycle; before the browser and the database are opened.
     config
         .queue
         .check_reachable(Duration::from_secs(10))
         .await
         .map_err(StartError::Unavailable)?;
+    let (processing, browser, store) = processing(&config).await?;
     let queue_opts = QueueOptions::new()
         .connection(redis.clone())
         .prefix(config.queue.bullmq_prefix.clone());
@@ -97,7 +97,6 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> Result<(), Star
         dead_letter,
         queue: queue.clone(),
         lock_duration,
-        seen: Seen::default(),
     };
     // The event reader's copy holds no backend sender: the last one must go with the worker.
     let glue_events = Glue {
@@ -300,12 +299,24 @@ enum WorkerErrorKind {
 impl WorkerErrorKind {
     fn of(message: &str) -> Self {
         let m = message.to_ascii_lowercase();
-        if m.contains("lock does not exist") || m.contains("missing lock") {
+        let any = |needles: &[&str]| needles.iter().any(|n| m.contains(n));
+        if any(&[
+            "lock does not exist",
+            "missing lock",
+            "lock mismatch",
+            "not in the active state",
+        ]) {
             Self::LockLost
-        } else if m.starts_with("redis error")
-            || m.contains("broken pipe")
-            || m.contains("connection")
-        {
+        } else if any(&[
+            "broken pipe",
+            "connection refused",
+            "connection reset",
+            "connection closed",
+            "connection dropped",
+            "timed out",
+            "io error",
+            "unexpected end of file",
+        ]) {
             Self::Connection
         } else {
             Self::Other
@@ -316,23 +327,21 @@ impl WorkerErrorKind {
 /// Reads the worker's event channel, which is unbounded: left unread it grows with every job.
 ///
 /// A `Failed` event for a job the processor never saw (the crate fails a job that stalled
-/// too often before calling it) is counted and dead-lettered here.
+/// too often before calling it) is counted and dead-lettered ([`Glue::on_failed`]).
 async fn drain_events(worker: Arc<Worker>, metrics: Metrics, glue: Glue) {
     while let Some(event) = worker.next_event().await {
         match event {
-            WorkerEvent::Completed { job_id, .. } => {
-                glue.seen.take(&job_id);
-            }
-            // `take` forgets a job the processor ran; one it never ran was failed by the crate.
-            WorkerEvent::Failed { job_id, error } if !glue.seen.take(&job_id) => {
-                glue.failed_unprocessed(&job_id, &error).await;
+            WorkerEvent::Failed { job_id, error } => {
+                // Off the event loop: it reads Redis, and events keep coming.
+                let glue = glue.clone();
+                tokio::spawn(async move { glue.on_failed(&job_id, &error).await });
             }
             WorkerEvent::Error(e) => {
                 metrics.redis_errors.inc();
                 match WorkerErrorKind::of(&e) {
                     WorkerErrorKind::LockLost => tracing::warn!(
                         error = %e,
-                        "a job's lock was gone when its outcome was written (Redis restarted or was unreachable for longer than LOCK_DURATION_MS): the outcome is not recorded, and the stalled checker hands the job back to be run again"
+                        "a job's lock was gone or taken when its outcome was written (Redis restarted, or was unreachable for longer than LOCK_DURATION_MS): the outcome is not recorded, and the stalled checker hands the job back to be run again"
                     ),
                     WorkerErrorKind::Connection => {
                         tracing::warn!(error = %e, "Redis unreachable; the worker keeps retrying")
@@ -371,7 +380,22 @@ mod tests {
         );
         assert_eq!(
             WorkerErrorKind::of("Job 3 is not in the active state. moveToFinished"),
-            WorkerErrorKind::Other
+            WorkerErrorKind::LockLost
         );
+        assert_eq!(
+            WorkerErrorKind::of("script error: Job lock mismatch (code: -6)"),
+            WorkerErrorKind::LockLost
+        );
+        for lasting in [
+            "redis error: CROSSSLOT Keys in request don't hash to the same slot",
+            "redis error: NOPERM this user has no permissions",
+            "redis error: OOM command not allowed",
+        ] {
+            assert_eq!(
+                WorkerErrorKind::of(lasting),
+                WorkerErrorKind::Other,
+                "{lasting}"
+            );
+        }
     }
 }

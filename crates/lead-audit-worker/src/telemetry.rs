@@ -4,8 +4,8 @@
 //! Export is on when `OTEL_EXPORTER_OTLP_ENDPOINT` (or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`)
 //! is set, over OTLP/HTTP, protobuf or JSON by `OTEL_EXPORTER_OTLP_PROTOCOL`; the other
 //! standard variables (`OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`,
-//! `OTEL_EXPORTER_OTLP_HEADERS`, `OTEL_BSP_*`…) are read by the SDK. Off, nothing is built and
-//! jobs read no trace context.
+//! `OTEL_EXPORTER_OTLP_HEADERS`, `OTEL_BSP_*`…) are read by the SDK. Off, no exporter is
+//! built, no span is (the log layer takes events only) and jobs read no trace context.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -36,11 +36,13 @@ impl Telemetry {
     pub fn init() -> Result<Self, String> {
         let levels =
             EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,bullmq=warn".into());
+        // Log lines only: no span is built for the logs (spans exist for the exporter), so
+        // without export a job's stages cost nothing.
         let logs = tracing_subscriber::fmt::layer()
             .with_writer(std::io::stderr)
             .with_filter(levels)
             .with_filter(filter_fn(|meta| {
-                !crate::runner::reported_as_worker_event(meta)
+                meta.is_event() && !crate::runner::reported_as_worker_event(meta)
             }));
         let Some(protocol) = export_protocol(&|k| std::env::var(k).ok())? else {
             tracing_subscriber::registry().with(logs).init();
@@ -50,9 +52,15 @@ impl Telemetry {
             .with_http()
             .with_protocol(protocol)
             .build()
-            .map_err(|e| format!("OTEL_EXPORTER_OTLP_ENDPOINT: {e}"))?;
+            // The library's message quotes the endpoint, which may carry credentials.
+            .map_err(|_| "OTEL_EXPORTER_OTLP_ENDPOINT is not a usable http(s) URL".to_owned())?;
         let mut resource = Resource::builder();
-        if std::env::var_os("OTEL_SERVICE_NAME").is_none() {
+        let named = std::env::var_os("OTEL_SERVICE_NAME").is_some()
+            || std::env::var("OTEL_RESOURCE_ATTRIBUTES").is_ok_and(|a| {
+                a.split(',')
+                    .any(|kv| kv.trim().starts_with("service.name="))
+            });
+        if !named {
             resource = resource.with_service_name("lead-audit-worker");
         }
         let provider = SdkTracerProvider::builder()

@@ -94,7 +94,7 @@ struct TlsRedis {
 impl TlsRedis {
     fn start(certs: &Certs, extra: &[&str]) -> Self {
         let port = free_port();
-        let child = Command::new("redis-server")
+        let mut child = Command::new("redis-server")
             .args([
                 "--port",
                 "0",
@@ -121,6 +121,12 @@ impl TlsRedis {
             .expect("redis-server runs");
         let end = Instant::now() + Duration::from_secs(10);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            // A server that lost its port to another process exits: say so, not later.
+            let exited = child.try_wait().ok().flatten();
+            assert!(
+                exited.is_none(),
+                "redis-server on {port} exited: {exited:?}"
+            );
             assert!(Instant::now() < end, "the TLS Redis did not start");
             std::thread::sleep(Duration::from_millis(50));
         }

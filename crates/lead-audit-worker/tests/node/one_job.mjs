@@ -34,6 +34,8 @@ main(async () => {
   let dead = [];
   if (deadName) {
     const dlq = new Queue(deadName, { connection: connection(), prefix });
+    // The copy of a job failed before it ran is written just after it turns failed.
+    await until(async () => (await dlq.getJobs(['waiting'], 0, -1)).length > 0, 5000, 50);
     dead = (await dlq.getJobs(['waiting'], 0, -1)).map((j) => j.data);
     await dlq.obliterate({ force: true });
     await dlq.close();
