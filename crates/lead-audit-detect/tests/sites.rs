@@ -169,3 +169,17 @@ fn jquery_file_names_with_a_content_hash() {
         "a jQuery plugin is not jQuery: {plugin:?}"
     );
 }
+
+#[test]
+fn a_link_to_a_jimdo_site_is_not_jimdo() {
+    let links = r#"<html><body><p>Partner: <a href="https://baeckerei-huber.jimdosite.com/">Huber</a>,
+        <a href="https://www.jimdo.com/">made with Jimdo?</a>, https://nachbar.jimdofree.com</p></body></html>"#;
+    let techs =
+        Page::new("https://www.schreinerei-mueller.de/", links).detect(Detector::embedded());
+    assert!(find(&techs, "Jimdo").is_none(), "{techs:?}");
+    let built = r#"<html><head><link rel="stylesheet" href="https://assets.jimstatic.com/web.css.1a2b.css">
+        </head><body><p>Willkommen</p></body></html>"#;
+    let techs =
+        Page::new("https://www.schreinerei-mueller.de/", built).detect(Detector::embedded());
+    found(&techs, "Jimdo");
+}
