@@ -305,6 +305,11 @@ export interface ScoreOptions {
   socials?: number
   /** A contact form on the home page. */
   contactForm?: number
+  /**
+   * A lead reachable only through social profiles (no email, no phone) is COLD (default
+   * true).
+   */
+  socialOnlyIsCold?: boolean
 }
 
 /** How much an audit issue matters. */

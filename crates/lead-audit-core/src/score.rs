@@ -83,8 +83,8 @@ pub fn score(result: &AuditResult, config: &ScoreConfig) -> Score {
     opportunity(result, config, &mut t);
     reachability(result, config, &mut t);
     let points = t.opportunity + t.reachability;
-    let contactable =
-        !result.emails.is_empty() || !result.phones.is_empty() || !result.socials.is_empty();
+    let direct = !result.emails.is_empty() || !result.phones.is_empty();
+    let social_only = !direct && !result.socials.is_empty();
     let grade = if !result.reachable {
         let why = match &result.error {
             Some(e) => format!("{}: {}", e.kind.as_str(), e.message),
@@ -93,7 +93,12 @@ pub fn score(result: &AuditResult, config: &ScoreConfig) -> Score {
         t.reasons
             .push(format!("COLD: the site could not be audited ({why})"));
         Grade::Cold
-    } else if !contactable {
+    } else if social_only && config.social_only_is_cold {
+        t.reasons.push(
+            "COLD: only social profiles, no email or phone number to reach the business".into(),
+        );
+        Grade::Cold
+    } else if !direct && !social_only {
         t.reasons
             .push("COLD: no email, phone number or social profile to reach the business".into());
         Grade::Cold

@@ -276,6 +276,9 @@ pub struct ScoreOptions {
     pub socials: Option<i32>,
     /// A contact form on the home page.
     pub contact_form: Option<i32>,
+    /// A lead reachable only through social profiles (no email, no phone) is COLD (default
+    /// true).
+    pub social_only_is_cold: Option<bool>,
 }
 
 impl TryFrom<&ScoreOptions> for ScoreConfig {

@@ -62,6 +62,9 @@ pub struct ScoreConfig {
     pub socials: i32,
     /// A contact form on the home page.
     pub contact_form: i32,
+    /// A lead reachable only through social profiles (no email, no phone) is COLD: outreach
+    /// starts with an email or a call. Off, a social profile alone counts as contactable.
+    pub social_only_is_cold: bool,
 }
 
 impl Default for ScoreConfig {
@@ -94,6 +97,7 @@ impl Default for ScoreConfig {
             phone: 8,
             socials: 3,
             contact_form: 2,
+            social_only_is_cold: true,
         }
     }
 }

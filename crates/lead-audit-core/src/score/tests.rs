@@ -217,14 +217,28 @@ fn uncontactable_lead_is_cold_whatever_the_points() {
     let s = score(&r, &ScoreConfig::default());
     assert_eq!(s.grade, Grade::Cold);
     assert!(s.reasons.iter().any(|l| l.starts_with("COLD: no email")));
-    // A social profile alone is a way to reach the business.
+    // A social profile alone is not where outreach starts: COLD, unless the config says so.
     r.socials
         .insert("instagram".into(), "https://instagram.com/acme".into());
-    let c = ScoreConfig {
+    let mut c = ScoreConfig {
         hot_threshold: 1,
         warm_threshold: 1,
         ..ScoreConfig::default()
     };
+    let s = score(&r, &c);
+    assert_eq!(s.grade, Grade::Cold);
+    assert!(
+        s.reasons
+            .iter()
+            .any(|l| l.starts_with("COLD: only social profiles")),
+        "{:?}",
+        s.reasons
+    );
+    c.social_only_is_cold = false;
+    assert_eq!(score(&r, &c).grade, Grade::Hot);
+    // With a phone beside it, the profile is one more channel.
+    c.social_only_is_cold = true;
+    r.phones.push("+14155550132".into());
     assert_eq!(score(&r, &c).grade, Grade::Hot);
 }
 
