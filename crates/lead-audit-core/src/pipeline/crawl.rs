@@ -160,7 +160,8 @@ impl Inner {
                 v.analysis.contacts.emails.is_empty() && v.analysis.contacts.phones.is_empty()
             });
             if nothing && visits[0].analysis.shell.client_rendered {
-                if let Some(http) = visits[0].http.clone() {
+                // The home visit is replaced by the rendered one: its page moves, not copies.
+                if let Some(http) = visits[0].http.take() {
                     visits[0] = self
                         .render_visit(http, ctx, region.as_deref(), deadline)
                         .await;

@@ -30,6 +30,23 @@ pub(super) struct Visited {
 }
 
 impl Visited {
+    /// A visit whose analysed page is `record`, keeping the fetched `page` for the site checks.
+    fn new(
+        record: PageRecord,
+        page: FetchedPage,
+        (analysis, analysis_error): (PageAnalysis, Option<AuditError>),
+        render_error: Option<AuditError>,
+    ) -> Self {
+        Self {
+            record,
+            http_bytes: page.body.len() as u64,
+            http: Some(page),
+            analysis,
+            render_error,
+            analysis_error,
+        }
+    }
+
     /// Frees the page's body once nothing will read it again; its length stays.
     pub(super) fn drop_body(&mut self) {
         if let Some(http) = self.http.as_mut() {
@@ -50,15 +67,8 @@ impl Inner {
         if self.options.browser == BrowserMode::Always {
             return self.render_visit(page, ctx, region, deadline).await;
         }
-        let (analysis, analysis_error) = self.analyze(&page, None, region, deadline).await;
-        let mut visit = Visited {
-            record: record(&page, Via::Http),
-            http_bytes: page.body.len() as u64,
-            http: Some(page),
-            analysis,
-            render_error: None,
-            analysis_error,
-        };
+        let analysed = self.analyze(&page, None, region, deadline).await;
+        let mut visit = Visited::new(record(&page, Via::Http), page, analysed, None);
         if self.options.browser == BrowserMode::Auto && visit.analysis.shell.is_shell() {
             if let Some(http) = visit.http.take() {
                 visit = self.render_visit(http, ctx, region, deadline).await;
@@ -79,8 +89,7 @@ impl Inner {
         ctx.report(Stage::Rendering);
         match self.render(&page.url, deadline).await {
             Ok(rendered) => {
-                let (analysis, analysis_error) =
-                    self.analyze(&page, Some(&rendered), region, deadline).await;
+                let analysed = self.analyze(&page, Some(&rendered), region, deadline).await;
                 let record = PageRecord {
                     url: without_credentials(rendered.final_url.as_str()),
                     status: rendered.status.unwrap_or(page.status),
@@ -88,25 +97,11 @@ impl Inner {
                     elapsed_ms: rendered.elapsed.as_millis() as u64,
                     via: Via::Browser,
                 };
-                Visited {
-                    record,
-                    http_bytes: page.body.len() as u64,
-                    http: Some(page),
-                    analysis,
-                    render_error: None,
-                    analysis_error,
-                }
+                Visited::new(record, page, analysed, None)
             }
             Err(e) => {
-                let (analysis, analysis_error) = self.analyze(&page, None, region, deadline).await;
-                Visited {
-                    record: record(&page, Via::Http),
-                    http_bytes: page.body.len() as u64,
-                    http: Some(page),
-                    analysis,
-                    render_error: Some(e),
-                    analysis_error,
-                }
+                let analysed = self.analyze(&page, None, region, deadline).await;
+                Visited::new(record(&page, Via::Http), page, analysed, Some(e))
             }
         }
     }
