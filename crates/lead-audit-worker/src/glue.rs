@@ -67,10 +67,19 @@ impl Glue {
             bullmq.job.name = %job.name(),
             bullmq.job.attempt = i64::from(job.attempts_made()) + 1,
         );
-        if crate::telemetry::exporting() {
-            if let Some(raw) = self.raw_options(job.id()).await {
-                crate::telemetry::continue_trace(&span, &raw);
-            }
+        // The stored options, read once for both of their uses: the producer's trace context,
+        // and the check that the crate understood `attempts`.
+        let unparsed = job.opts().attempts.is_none();
+        let raw = if crate::telemetry::exporting() || unparsed {
+            self.raw_options(job.id()).await
+        } else {
+            None
+        };
+        if let (true, Some(raw)) = (crate::telemetry::exporting(), &raw) {
+            crate::telemetry::continue_trace(&span, raw);
+        }
+        if let (true, Some(raw)) = (unparsed, &raw) {
+            check_options(job.id(), raw);
         }
         self.process_job(job, stop).instrument(span).await
     }
@@ -86,9 +95,6 @@ impl Glue {
         let data = job.data().clone();
         let attempts_made = job.attempts_made();
         let attempts = job.opts().attempts.unwrap_or(0);
-        if job.opts().attempts.is_none() {
-            self.check_options(&job_id).await;
-        }
 
         let cancel = CancellationToken::new();
         let watch = tokio::spawn(watch_lock(
@@ -272,19 +278,17 @@ impl Glue {
             .await;
         raw.ok().flatten()
     }
+}
 
-    /// The crate drops job options it cannot parse (a numeric `backoff`, say) and with them
-    /// `attempts`: say so loudly, since the job will not be retried.
-    async fn check_options(&self, job_id: &str) {
-        if let Some(raw) = self.raw_options(job_id).await {
-            let declared = serde_json::from_str::<Value>(&raw)
-                .ok()
-                .and_then(|v| v.get("attempts").and_then(Value::as_u64))
-                .unwrap_or(0);
-            if declared > 1 {
-                tracing::error!(job = %job_id, opts = %raw, "job options not understood by the BullMQ crate: attempts/backoff ignored, the job will not be retried (give backoff as {{type, delay}})");
-            }
-        }
+/// The crate drops job options it cannot parse (a numeric `backoff`, say) and with them
+/// `attempts`: say so loudly, since the job will not be retried.
+fn check_options(job_id: &str, raw: &str) {
+    let declared = serde_json::from_str::<Value>(raw)
+        .ok()
+        .and_then(|v| v.get("attempts").and_then(Value::as_u64))
+        .unwrap_or(0);
+    if declared > 1 {
+        tracing::error!(job = %job_id, opts = %raw, "job options not understood by the BullMQ crate: attempts/backoff ignored, the job will not be retried (give backoff as {{type, delay}})");
     }
 }
 
