@@ -6,6 +6,7 @@
 
 pub mod analyze;
 pub mod audit;
+mod contact;
 pub mod crawl;
 mod dom;
 pub mod domain;

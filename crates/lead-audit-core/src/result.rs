@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 pub use lead_audit_detect::Technology;
 
+pub use crate::contact::{Contact, ContactKind, ContactMethod, ContactSource};
 use crate::error::ErrorKind;
 
 /// The outcome of auditing one lead. An unreachable site is a result too.
@@ -36,8 +37,14 @@ pub struct AuditResult {
     pub emails: Vec<String>,
     /// Deduplicated, E.164.
     pub phones: Vec<String>,
+    /// Fax numbers, deduplicated, E.164; a number also listed as a phone is not repeated.
+    #[serde(default)]
+    pub faxes: Vec<String>,
     /// Platform → profile URL.
     pub socials: BTreeMap<String, String>,
+    /// Every email, phone, fax and social above with the page and method it was found by.
+    #[serde(default)]
+    pub contacts: Vec<Contact>,
     /// Technologies detected over all pages.
     pub technologies: Vec<Technology>,
     /// Quality checks and the issues they raised.

@@ -1,5 +1,6 @@
-//! The label before a number: a phone cue (`Tel.`, `Llámanos`, `☎`) or a reason to skip it
-//! (`Fax`, `P.IVA`, `SIRET`, `IK-Nummer`). The labels live in `data/extract_phones.json`.
+//! The label before a number: a phone cue (`Tel.`, `Llámanos`, `☎`), a fax line (`Fax`,
+//! `Telefax`) or a reason to skip it (`P.IVA`, `SIRET`, `IK-Nummer`). The labels live in
+//! `data/extract_phones.json`.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -12,7 +13,9 @@ use serde::Deserialize;
 pub(crate) enum Cue {
     /// A phone word or icon.
     Phone,
-    /// A fax line, register id, order number, price…: not a phone.
+    /// A fax line: kept apart from phones.
+    Fax,
+    /// A register id, order number, price…: not a phone.
     NotPhone,
 }
 
@@ -44,12 +47,8 @@ fn build(data: &PhoneData) -> Result<Labels, regex::Error> {
         .phone_cues
         .iter()
         .map(|l| (l.as_str(), Cue::Phone))
-        .chain(
-            data.fax_labels
-                .iter()
-                .chain(&data.id_labels)
-                .map(|l| (l.as_str(), Cue::NotPhone)),
-        )
+        .chain(data.fax_labels.iter().map(|l| (l.as_str(), Cue::Fax)))
+        .chain(data.id_labels.iter().map(|l| (l.as_str(), Cue::NotPhone)))
         .collect();
     // Leftmost-first alternation: the longest label must be tried first (`P. IVA` before
     // `P`, `Telefax` before `Tel`).
@@ -199,7 +198,7 @@ mod tests {
             "Fax-Nr.: ",
             "F: ",
         ] {
-            assert_eq!(cue(w), Some(Cue::NotPhone), "{w}");
+            assert_eq!(cue(w), Some(Cue::Fax), "{w}");
         }
     }
 

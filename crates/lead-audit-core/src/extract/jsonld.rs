@@ -1,5 +1,8 @@
-//! JSON-LD (`<script type="application/ld+json">`): `email`, `telephone`, `contactPoint`,
-//! `address.addressCountry` and `sameAs`, at any depth (`@graph`, nested organisations).
+//! JSON-LD (`<script type="application/ld+json">`): `email`, `telephone`, `faxNumber`,
+//! `contactPoint`, `address.addressCountry` and `sameAs`, at any depth (`@graph`, nested
+//! organisations, arrays of contact points), with keys compact (`email`), prefixed
+//! (`schema:email`) or expanded (`http://schema.org/email`), values as strings, numbers or
+//! `{"@value": …}` / `{"@id": …}` objects.
 
 use serde_json::Value;
 
@@ -10,6 +13,8 @@ pub(crate) struct Found {
     pub emails: Vec<String>,
     /// `telephone` values as written.
     pub phones: Vec<String>,
+    /// `faxNumber` values as written.
+    pub faxes: Vec<String>,
     /// The first `addressCountry`.
     pub country: Option<String>,
     /// `sameAs` and `url` values that may be social profiles.
@@ -42,28 +47,23 @@ fn walk(v: &Value, found: &mut Found, depth: usize) {
             // An object's own fields before its nested ones: the organisation's address
             // ranks above its contact points'.
             for (k, val) in map {
-                match k.as_str() {
+                match term(k) {
                     "email" => strings(val, &mut found.emails),
                     "telephone" => strings(val, &mut found.phones),
+                    "faxNumber" => strings(val, &mut found.faxes),
                     "sameAs" => strings(val, &mut found.links),
                     "addressCountry" if found.country.is_none() => {
-                        found.country = match val {
-                            Value::String(s) => Some(s.clone()),
-                            Value::Object(o) => o
-                                .get("name")
-                                .or_else(|| o.get("identifier"))
-                                .and_then(Value::as_str)
-                                .map(str::to_owned),
-                            _ => None,
-                        };
+                        let mut names = Vec::new();
+                        strings(val, &mut names);
+                        found.country = names.into_iter().next();
                     }
                     _ => {}
                 }
             }
             for (k, val) in map {
                 if !matches!(
-                    k.as_str(),
-                    "email" | "telephone" | "sameAs" | "addressCountry"
+                    term(k),
+                    "email" | "telephone" | "faxNumber" | "sameAs" | "addressCountry"
                 ) {
                     walk(val, found, depth + 1);
                 }
@@ -73,12 +73,34 @@ fn walk(v: &Value, found: &mut Found, depth: usize) {
     }
 }
 
+/// The schema.org term of a key: `schema:email` and `https://schema.org/email` are `email`.
+fn term(key: &str) -> &str {
+    ["http://schema.org/", "https://schema.org/", "schema:"]
+        .iter()
+        .find_map(|p| key.strip_prefix(p))
+        .unwrap_or(key)
+}
+
+/// The text values of `v`: a string, a number (`"telephone": 4930123456`), an expanded
+/// value or reference object, or an array of those. Nested deeper than that is not a value.
 fn strings(v: &Value, out: &mut Vec<String>) {
-    match v {
-        Value::String(s) => out.push(s.clone()),
-        Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
-        _ => {}
+    fn value(v: &Value, out: &mut Vec<String>, nested: bool) {
+        match v {
+            Value::String(s) => out.push(s.clone()),
+            Value::Number(n) => out.push(n.to_string()),
+            Value::Array(a) if !nested => a.iter().for_each(|x| value(x, out, true)),
+            Value::Object(o) => {
+                let inner = ["@value", "@id", "name", "identifier", "url"]
+                    .iter()
+                    .find_map(|k| o.get(*k));
+                if let Some(s) = inner.and_then(Value::as_str) {
+                    out.push(s.to_owned());
+                }
+            }
+            _ => {}
+        }
     }
+    value(v, out, false)
 }
 
 #[cfg(test)]
@@ -103,6 +125,58 @@ mod tests {
         assert_eq!(f.phones, ["+1-415-555-0132", "(415) 555-0199"]);
         assert_eq!(f.country.as_deref(), Some("US"));
         assert_eq!(f.links.len(), 2);
+    }
+
+    #[test]
+    fn contact_point_arrays_faxes_numbers_and_expanded_keys() {
+        let mut f = Found::default();
+        parse(
+            r#"{"@context":"https://schema.org","@type":"LocalBusiness",
+                "contactPoint":[
+                  {"@type":"ContactPoint","contactType":"sales","telephone":4930123456,
+                   "faxNumber":"+49 30 1234569","email":["vertrieb@beispiel.de"]},
+                  [{"@type":"ContactPoint","email":{"@value":"service@beispiel.de"}}]
+                ],
+                "sameAs":[{"@id":"https://www.xing.com/pages/beispiel"},"https://github.com/beispiel"],
+                "address":{"addressCountry":[{"@type":"Country","name":"DE"}]}}"#,
+            &mut f,
+        );
+        parse(
+            r#"{"@type":"http://schema.org/Organization",
+                "http://schema.org/telephone":[{"@value":"+44 20 7946 0958"}],
+                "schema:email":"hello@example.co.uk"}"#,
+            &mut f,
+        );
+        assert_eq!(
+            f.emails,
+            [
+                "vertrieb@beispiel.de",
+                "service@beispiel.de",
+                "hello@example.co.uk"
+            ]
+        );
+        assert_eq!(f.phones, ["4930123456", "+44 20 7946 0958"]);
+        assert_eq!(f.faxes, ["+49 30 1234569"]);
+        assert_eq!(f.country.as_deref(), Some("DE"));
+        assert_eq!(
+            f.links,
+            [
+                "https://www.xing.com/pages/beispiel",
+                "https://github.com/beispiel"
+            ]
+        );
+    }
+
+    #[test]
+    fn hostile_blocks_stay_cheap() {
+        let mut f = Found::default();
+        let deep = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
+        parse(&deep, &mut f);
+        let nested_values =
+            r#"{"email":[[[["deep@x.de"]]]],"telephone":{"a":{"b":"+1 415 555 0132"}}}"#;
+        parse(nested_values, &mut f);
+        parse(r#"{"email":null,"telephone":true,"sameAs":{}}"#, &mut f);
+        assert!(f.emails.is_empty() && f.phones.is_empty() && f.links.is_empty());
     }
 
     #[test]

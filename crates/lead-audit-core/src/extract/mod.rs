@@ -24,20 +24,32 @@ use scraper::node::Element;
 use scraper::{Html, Node};
 use url::Url;
 
+use crate::contact::{ContactKind, ContactMethod};
 use crate::dom;
 use line::Line;
 use phone::Pending;
 use region::PageRegions;
 
-/// Contacts found on one page (or merged over a site).
+/// Contacts found on one page.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Contacts {
     /// Lowercased, deduplicated, best first.
     pub emails: Vec<String>,
     /// E.164, deduplicated.
     pub phones: Vec<String>,
+    /// Fax numbers, E.164, deduplicated, none of them in `phones`.
+    pub faxes: Vec<String>,
     /// Platform → profile URL.
     pub socials: BTreeMap<String, String>,
+    /// How each value above was first read on the page; socials are keyed by their URL.
+    pub methods: BTreeMap<(ContactKind, String), ContactMethod>,
+}
+
+impl Contacts {
+    /// How `value` of `kind` was read on this page.
+    pub fn method(&self, kind: ContactKind, value: &str) -> Option<ContactMethod> {
+        self.methods.get(&(kind, value.to_owned())).copied()
+    }
 }
 
 /// What the extractor needs besides the document.
@@ -61,39 +73,53 @@ const TAIL_CHARS: usize = 40;
 #[derive(Default)]
 struct Collector {
     emails: Vec<String>,
+    /// How each of `emails` was read, index for index.
+    email_methods: Vec<ContactMethod>,
     phones: Vec<Pending>,
     socials: BTreeMap<String, String>,
+    social_methods: BTreeMap<String, ContactMethod>,
     regions: PageRegions,
 }
 
 impl Collector {
-    fn social(&mut self, href: &str, base: &Url) {
+    /// Runs `read` over the email list and marks what it added as read by `method`.
+    fn emails_by(&mut self, method: ContactMethod, read: impl FnOnce(&mut Vec<String>)) {
+        read(&mut self.emails);
+        self.email_methods.resize(self.emails.len(), method);
+    }
+
+    fn social(&mut self, href: &str, base: &Url, method: ContactMethod) {
         if let Some((key, url)) = social::profile(href, base) {
             if key == "whatsapp" {
                 // A chat link is a phone number too.
                 let number = url.rsplit('/').next().unwrap_or_default();
-                self.phones.extend(phone::declared(&format!("+{number}")));
+                self.phones
+                    .extend(phone::declared(&format!("+{number}"), method));
             }
-            self.socials.entry(key.to_owned()).or_insert(url);
+            if !self.socials.contains_key(key) {
+                self.social_methods.insert(url.clone(), method);
+                self.socials.insert(key.to_owned(), url);
+            }
         }
     }
 
     fn href(&mut self, href: &str, base: &Url) {
+        use ContactMethod::{Cfemail, Link, Mailto, Obfuscated};
         let h = href.trim_start();
         let scheme = h.get(..4).map(str::to_ascii_lowercase);
         match scheme.as_deref() {
-            Some("mail") => email::from_mailto(h, &mut self.emails),
+            Some("mail") => self.emails_by(Mailto, |e| email::from_mailto(h, e)),
             Some("tel:" | "call") => self.phones.extend(phone::from_tel(h)),
             Some("java") => {
                 if let Some(mailto) = typo3::from_js_href(h) {
-                    email::from_mailto(&mailto, &mut self.emails);
+                    self.emails_by(Obfuscated, |e| email::from_mailto(&mailto, e));
                 }
             }
             _ => {
                 if let Some(hex) = email::cf_href_hex(h) {
-                    self.emails.extend(email::decode_cfemail(hex));
+                    self.emails_by(Cfemail, |e| e.extend(email::decode_cfemail(hex)));
                 } else {
-                    self.social(h, base);
+                    self.social(h, base, Link);
                 }
             }
         }
@@ -101,9 +127,10 @@ impl Collector {
 
     /// Looks at one visible element; true when it marks a phone number.
     fn element(&mut self, el: &Element, base: &Url) -> bool {
+        use ContactMethod::{Cfemail, Mailto, Meta, Microdata, Obfuscated};
         // One pass over the attributes: looking each name up costs an atom per lookup.
         let (mut href, mut lang, mut itemprop, mut content) = (None, None, None, None);
-        let mut meta_name = None;
+        let (mut meta_name, mut property) = (None, None);
         let mut phone_class = false;
         for (name, value) in el.attrs() {
             match name {
@@ -112,10 +139,13 @@ impl Collector {
                 "itemprop" => itemprop = Some(value),
                 "content" => content = Some(value),
                 "name" => meta_name = Some(value),
-                "data-cfemail" => self.emails.extend(email::decode_cfemail(value)),
+                "property" => property = Some(value),
+                "data-cfemail" => {
+                    self.emails_by(Cfemail, |e| e.extend(email::decode_cfemail(value)));
+                }
                 "data-mailto-token" => {
                     if let Some(mailto) = typo3::unscramble(value) {
-                        email::from_mailto(&mailto, &mut self.emails);
+                        self.emails_by(Obfuscated, |e| email::from_mailto(&mailto, e));
                     }
                 }
                 "class" => phone_class = value.split_ascii_whitespace().any(is_phone_class),
@@ -131,7 +161,7 @@ impl Collector {
             // `<link rel="author" href="mailto:…">`: only addresses, not the page's other links.
             "link" => {
                 if let Some(href) = href {
-                    email::from_mailto(href, &mut self.emails);
+                    self.emails_by(Mailto, |e| email::from_mailto(href, e));
                 }
             }
             "meta" => {
@@ -139,7 +169,12 @@ impl Collector {
                     n.eq_ignore_ascii_case("email") || n.eq_ignore_ascii_case("reply-to")
                 });
                 if let (true, Some(content)) = (addressed, content) {
-                    email::scan_text(content, &mut self.emails);
+                    self.emails_by(Meta, |e| email::scan_text(content, e));
+                }
+                if property.is_some_and(|p| p.eq_ignore_ascii_case("og:locale"))
+                    && self.regions.lang.is_none()
+                {
+                    self.regions.lang = content.and_then(region::from_lang);
                 }
             }
             "html" => self.regions.lang = lang.and_then(region::from_lang),
@@ -147,8 +182,9 @@ impl Collector {
         }
         if let (Some(prop), Some(content)) = (itemprop, content) {
             match prop {
-                "email" => email::scan_text(content, &mut self.emails),
-                "telephone" => self.phones.extend(phone::declared(content)),
+                "email" => self.emails_by(Microdata, |e| email::scan_text(content, e)),
+                "telephone" => self.phones.extend(phone::declared(content, Microdata)),
+                "faxNumber" => self.phones.extend(phone::declared_fax(content, Microdata)),
                 _ => {}
             }
         }
@@ -156,24 +192,37 @@ impl Collector {
     }
 
     fn json_ld(&mut self, text: &str, base: &Url) {
+        use ContactMethod::Jsonld;
         let mut found = jsonld::Found::default();
         jsonld::parse(text, &mut found);
-        for e in &found.emails {
-            if e.get(..7)
-                .is_some_and(|p| p.eq_ignore_ascii_case("mailto:"))
-            {
-                email::from_mailto(e, &mut self.emails);
-            } else {
-                self.emails.extend(email::normalize(e));
+        self.emails_by(Jsonld, |emails| {
+            for e in &found.emails {
+                if e.get(..7)
+                    .is_some_and(|p| p.eq_ignore_ascii_case("mailto:"))
+                {
+                    email::from_mailto(e, emails);
+                } else {
+                    emails.extend(email::normalize(e));
+                }
             }
-        }
-        self.phones
-            .extend(found.phones.iter().filter_map(|p| phone::declared(p)));
+        });
+        self.phones.extend(
+            found
+                .phones
+                .iter()
+                .filter_map(|p| phone::declared(p, Jsonld)),
+        );
+        self.phones.extend(
+            found
+                .faxes
+                .iter()
+                .filter_map(|p| phone::declared_fax(p, Jsonld)),
+        );
         if self.regions.address_country.is_none() {
             self.regions.address_country = found.country.as_deref().and_then(region::from_country);
         }
         for l in &found.links {
-            self.social(l, base);
+            self.social(l, base, Jsonld);
         }
     }
 }
@@ -217,7 +266,7 @@ pub fn extract_contacts(doc: &Html, page_url: &Url, opts: &ExtractOptions<'_>) -
                 line.push(text, !blank && (recent_hint || !phone_hints.is_empty()));
                 if !blank {
                     recent_hint = false;
-                    email::scan_bare(text, &mut c.emails);
+                    c.emails_by(ContactMethod::Text, |e| email::scan_bare(text, e));
                 }
             }
             _ => {}
@@ -250,23 +299,49 @@ pub fn extract_contacts(doc: &Html, page_url: &Url, opts: &ExtractOptions<'_>) -
     }
     finish_line(&mut line, &mut c, &mut tail);
 
+    c.regions.international = c
+        .phones
+        .iter()
+        .find(|p| p.number.starts_with('+'))
+        .and_then(|p| phone::country_of(&p.number));
     let regions = region::candidates(opts.lead_region, &c.regions, page_url, opts.default_region);
+    let mut methods = BTreeMap::new();
+    for (e, m) in c.emails.iter().zip(&c.email_methods) {
+        methods
+            .entry((ContactKind::Email, e.to_lowercase()))
+            .or_insert(*m);
+    }
     let mut emails = c.emails;
     let site = page_url
         .host_str()
         .map(|h| psl::domain_str(h).unwrap_or(h).to_owned());
     rank_emails(&mut emails, site.as_deref());
+    let (mut phones, mut faxes) = (Vec::new(), Vec::new());
+    for n in phone::resolve(&c.phones, &regions) {
+        let (kind, list) = if n.fax {
+            (ContactKind::Fax, &mut faxes)
+        } else {
+            (ContactKind::Phone, &mut phones)
+        };
+        methods.insert((kind, n.number.clone()), n.method);
+        list.push(n.number);
+    }
+    for (url, m) in c.social_methods {
+        methods.insert((ContactKind::Social, url), m);
+    }
     Contacts {
         emails,
-        phones: phone::resolve(&c.phones, &regions),
+        phones,
+        faxes,
         socials: c.socials,
+        methods,
     }
 }
 
 /// Scans a finished line of visible text for emails and phones.
 fn finish_line(line: &mut Line<'_>, c: &mut Collector, tail: &mut String) {
     line.finish(|text, cued| {
-        email::scan_text(text, &mut c.emails);
+        c.emails_by(ContactMethod::Text, |e| email::scan_text(text, e));
         phone::scan_text(text, tail, cued, &mut c.phones);
         keep_tail(tail, text);
     });
@@ -313,6 +388,14 @@ fn keep_tail(tail: &mut String, text: &str) {
     tail.push_str(&text[start..]);
 }
 
+/// True when `address` is a role account (info@, sales@, office@, kontakt@…) rather than a
+/// person's.
+pub fn is_role_email(address: &str) -> bool {
+    address
+        .rsplit_once('@')
+        .is_some_and(|(local, _)| email::is_role(&local.to_lowercase()))
+}
+
 /// Parses an ISO 3166-1 alpha-2 code into a phone region.
 pub fn parse_region(code: &str) -> Option<phonenumber::country::Id> {
     code.trim().to_ascii_uppercase().parse().ok()
@@ -351,5 +434,7 @@ pub fn rank_emails(emails: &mut Vec<String>, site_domain: Option<&str>) {
 
 #[cfg(test)]
 mod proptests;
+#[cfg(test)]
+mod sources_tests;
 #[cfg(test)]
 mod tests;

@@ -16,6 +16,7 @@ use phonenumber::Mode;
 use regex::Regex;
 
 use super::cue::{self, Cue};
+use crate::contact::ContactMethod;
 
 /// Where a candidate came from: links and structured data are trusted to be phones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -33,6 +34,21 @@ pub(crate) struct Pending {
     pub number: String,
     /// How much to trust it.
     pub source: Source,
+    /// A fax line rather than a phone.
+    pub fax: bool,
+    /// How it was read.
+    pub method: ContactMethod,
+}
+
+/// A validated number of one page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Resolved {
+    /// E.164.
+    pub number: String,
+    /// A fax line rather than a phone.
+    pub fax: bool,
+    /// How it was first read.
+    pub method: ContactMethod,
 }
 
 /// A run of digits with phone separators. No newlines: lines are separate numbers.
@@ -135,13 +151,14 @@ fn candidate(
             && range.start < r.end
             && label.is_none_or(|(_, end)| end.is_none_or(|e| r.start >= e))
     });
-    let cued = match label {
-        _ if element => true,
+    let (cued, fax) = match label {
+        _ if element => (true, false),
         Some((Cue::NotPhone, _)) => return,
-        Some((Cue::Phone, _)) => true,
-        None => false,
+        Some((Cue::Fax, _)) => (true, true),
+        Some((Cue::Phone, _)) => (true, false),
+        None => (false, false),
     };
-    consider(&text[range], cued, out);
+    consider(&text[range], cued, fax, out);
 }
 
 fn starts_with_ci(s: &str, p: &str) -> bool {
@@ -168,7 +185,7 @@ fn window_start(s: &str, n: usize) -> usize {
         .map_or(0, |(i, _)| i)
 }
 
-fn consider(s: &str, cued: bool, out: &mut Vec<Pending>) {
+fn consider(s: &str, cued: bool, fax: bool, out: &mut Vec<Pending>) {
     let s = s.trim_matches(|c: char| !c.is_ascii_digit() && c != '+' && c != '(');
     let s = s
         .strip_prefix('(')
@@ -192,6 +209,8 @@ fn consider(s: &str, cued: bool, out: &mut Vec<Pending>) {
     out.push(Pending {
         number: clean(s),
         source: Source::Text { cued },
+        fax,
+        method: ContactMethod::Text,
     });
 }
 
@@ -234,22 +253,30 @@ pub(crate) fn from_tel(href: &str) -> Option<Pending> {
     let rest = href[colon + 1..].trim_start_matches('/');
     let decoded = percent_decode_str(rest).decode_utf8_lossy();
     let number = decoded.split([';', '?', ',']).next()?.trim();
-    declared(number)
+    declared(number, ContactMethod::Tel)
 }
 
-/// A number given as structured data (JSON-LD / microdata `telephone`).
-pub(crate) fn declared(number: &str) -> Option<Pending> {
+/// A phone number given by a link or structured data (JSON-LD / microdata `telephone`).
+pub(crate) fn declared(number: &str, method: ContactMethod) -> Option<Pending> {
     let digits = number.bytes().filter(u8::is_ascii_digit).count();
     (6..=17).contains(&digits).then(|| Pending {
         number: clean(number),
         source: Source::Declared,
+        fax: false,
+        method,
     })
 }
 
-/// Validates pending numbers against `regions` (best first) and returns E.164, deduplicated,
-/// in page order. Text candidates only get the first region: they are guesses already.
-pub(crate) fn resolve(pending: &[Pending], regions: &[Id]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+/// A fax number given by structured data (`faxNumber`).
+pub(crate) fn declared_fax(number: &str, method: ContactMethod) -> Option<Pending> {
+    declared(number, method).map(|p| Pending { fax: true, ..p })
+}
+
+/// Validates pending numbers against `regions` (best first) and returns them in E.164,
+/// deduplicated, in page order. Text candidates only get the first region: they are guesses
+/// already. A number found both as a phone and as a fax is a phone.
+pub(crate) fn resolve(pending: &[Pending], regions: &[Id]) -> Vec<Resolved> {
+    let mut out: Vec<Resolved> = Vec::new();
     // Headers, footers and contact blocks repeat a number: validate each spelling once.
     let mut seen: HashSet<&Pending> = HashSet::with_capacity(pending.len());
     for p in pending {
@@ -269,13 +296,29 @@ pub(crate) fn resolve(pending: &[Pending], regions: &[Id]) -> Vec<String> {
             let trunk = matches!(p.source, Source::Text { .. });
             tries.iter().find_map(|r| e164(&p.number, Some(*r), trunk))
         };
-        if let Some(n) = found {
-            if !out.contains(&n) {
-                out.push(n);
-            }
+        let Some(number) = found else {
+            continue;
+        };
+        match out.iter_mut().find(|r| r.number == number) {
+            Some(known) => known.fax &= p.fax,
+            None => out.push(Resolved {
+                number,
+                fax: p.fax,
+                method: p.method,
+            }),
         }
     }
     out
+}
+
+/// The country of an international number (`+44 …` → GB); None when it is not valid or its
+/// calling code is shared (`+1`: the United States, Canada and the Caribbean).
+pub(crate) fn country_of(number: &str) -> Option<Id> {
+    if number.starts_with("+1") {
+        return None;
+    }
+    let n = phonenumber::parse(None, number).ok()?;
+    n.is_valid().then(|| n.country().id()).flatten()
 }
 
 /// Validations remembered across pages: a site repeats its header and footer number on
@@ -350,10 +393,63 @@ fn digits_eq(s: &str, digits: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// The phones (not faxes) among `p`.
+    fn phones(p: &[Pending], regions: &[Id]) -> Vec<String> {
+        numbers(p, regions, false)
+    }
+
+    fn numbers(p: &[Pending], regions: &[Id], fax: bool) -> Vec<String> {
+        resolve(p, regions)
+            .into_iter()
+            .filter(|r| r.fax == fax)
+            .map(|r| r.number)
+            .collect()
+    }
+
     fn text(t: &str, region: Id) -> Vec<String> {
         let mut p = Vec::new();
         scan_text(t, "", &[], &mut p);
-        resolve(&p, &[region])
+        phones(&p, &[region])
+    }
+
+    fn faxes(t: &str, region: Id) -> Vec<String> {
+        let mut p = Vec::new();
+        scan_text(t, "", &[], &mut p);
+        numbers(&p, &[region], true)
+    }
+
+    #[test]
+    fn fax_lines_are_kept_apart() {
+        let t = "Tel. 030 1234567, Fax 030 1234568";
+        assert_eq!(text(t, Id::DE), ["+49301234567"]);
+        assert_eq!(faxes(t, Id::DE), ["+49301234568"]);
+        assert_eq!(
+            faxes("Telefax: +49 (0)221 9876541", Id::US),
+            ["+492219876541"]
+        );
+        assert_eq!(faxes("F: 01 42 68 53 01", Id::FR), ["+33142685301"]);
+        // One number for both: a phone, not repeated as a fax.
+        let mut p = Vec::new();
+        scan_text("Fax 030 1234567", "", &[], &mut p);
+        scan_text("Tel. 030 1234567", "", &[], &mut p);
+        let r = resolve(&p, &[Id::DE]);
+        assert_eq!(r.len(), 1);
+        assert!(!r[0].fax);
+        // Structured data declares faxes too.
+        let p: Vec<Pending> = declared_fax("+1 415 555 0199", ContactMethod::Jsonld)
+            .into_iter()
+            .collect();
+        assert_eq!(numbers(&p, &[Id::US], true), ["+14155550199"]);
+    }
+
+    #[test]
+    fn a_number_keeps_the_method_it_was_first_read_by() {
+        let mut p: Vec<Pending> = from_tel("tel:+14155550132").into_iter().collect();
+        scan_text("Call (415) 555-0132", "", &[], &mut p);
+        scan_text("Call (415) 555-0177", "", &[], &mut p);
+        let r = resolve(&p, &[Id::US]);
+        assert_eq!(r[0].method, ContactMethod::Tel);
+        assert_eq!(r[1].method, ContactMethod::Text);
     }
 
     #[test]
@@ -369,7 +465,7 @@ mod tests {
         .filter_map(|h| from_tel(h))
         .collect();
         assert_eq!(
-            resolve(&p, &[Id::US]),
+            phones(&p, &[Id::US]),
             ["+14155550132", "+49301234567", "+442079460958"]
         );
     }
@@ -395,17 +491,33 @@ mod tests {
     }
 
     #[test]
+    fn uk_mobiles_in_running_text() {
+        for t in [
+            "Call Dave on 07912 345678 any time",
+            "Mobile: 07912 345678",
+            "Mob. 07912345678",
+            "M: 07912 345 678",
+            "or text 07912-345-678",
+            "+44 (0) 7912 345678",
+            "+44 (0)7912 345678",
+            "(07912) 345678",
+        ] {
+            assert_eq!(text(t, Id::GB), ["+447912345678"], "{t}");
+        }
+    }
+
+    #[test]
     fn cue_in_previous_node() {
         let mut p = Vec::new();
         scan_text("4155550132", "Phone:", &[], &mut p);
-        assert_eq!(resolve(&p, &[Id::US]), ["+14155550132"]);
+        assert_eq!(phones(&p, &[Id::US]), ["+14155550132"]);
         let mut p = Vec::new();
         scan_text("4155550132", "", &[], &mut p);
         assert!(p.is_empty(), "bare digit run without a cue");
         let mut p = Vec::new();
         let cued = [Range { start: 0, end: 10 }];
         scan_text("4155550132", "", &cued, &mut p);
-        assert_eq!(resolve(&p, &[Id::US]), ["+14155550132"]);
+        assert_eq!(phones(&p, &[Id::US]), ["+14155550132"]);
     }
 
     #[test]
@@ -532,6 +644,6 @@ mod tests {
             scan_text("Call (415) 555-0132", "", &[], &mut p);
         }
         assert_eq!(p.len(), 3);
-        assert_eq!(resolve(&p, &[Id::US]), ["+14155550132"]);
+        assert_eq!(phones(&p, &[Id::US]), ["+14155550132"]);
     }
 }

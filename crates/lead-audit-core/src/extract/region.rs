@@ -1,7 +1,8 @@
 //! Which country a page's national-format phone numbers belong to.
 //!
 //! Hints come from the lead, the page (JSON-LD `addressCountry`, the country-code TLD, the
-//! region subtag of `<html lang>`) and the configured default, strongest first.
+//! region subtag of `<html lang>` or else of `og:locale`, the country of an international
+//! number the page writes) and the configured default, strongest first.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
@@ -30,8 +31,11 @@ static DATA: LazyLock<RegionData> = LazyLock::new(|| {
 pub(crate) struct PageRegions {
     /// From JSON-LD `address.addressCountry`.
     pub address_country: Option<Id>,
-    /// From the region subtag of `<html lang>` (`de-AT` → AT).
+    /// From the region subtag of `<html lang>` (`de-AT` → AT), or else of `og:locale`.
     pub lang: Option<Id>,
+    /// The country of the first number the page writes with its country code: a page that
+    /// writes `+44 20 …` in its header writes its other numbers the British way.
+    pub international: Option<Id>,
 }
 
 /// The country a page URL's TLD names (`.de` → DE, `.co.uk` → GB); generic TLDs and
@@ -78,12 +82,13 @@ pub(crate) fn candidates(
     url: &Url,
     default: &str,
 ) -> Vec<Id> {
-    let mut out = Vec::with_capacity(4);
+    let mut out = Vec::with_capacity(5);
     let hints = [
         lead.and_then(parse_region),
         page.address_country,
         from_url(url),
         page.lang,
+        page.international,
         parse_region(default),
     ];
     for id in hints.into_iter().flatten() {
@@ -134,11 +139,12 @@ mod tests {
         let page = PageRegions {
             address_country: Some(Id::AT),
             lang: Some(Id::US),
+            international: Some(Id::GB),
         };
         let u = url("https://firma.de/");
         assert_eq!(
-            candidates(Some("ch"), &page, &u, "US"),
-            vec![Id::CH, Id::AT, Id::DE, Id::US]
+            candidates(Some("ch"), &page, &u, "FR"),
+            vec![Id::CH, Id::AT, Id::DE, Id::US, Id::GB, Id::FR]
         );
         assert_eq!(
             candidates(None, &PageRegions::default(), &url("https://a.com"), "US"),
