@@ -30,6 +30,20 @@ describe('auditLead on a reachable site', () => {
     expect(r.phones).toEqual(['+15035550142'])
     expect(r.socials.facebook).toContain('facebook.com/harborstreetbakery')
     expect(r.socials.instagram).toContain('instagram.com/harborstreetbakery')
+    expect(r.faxes).toEqual([])
+    // Each email, phone and social comes with the page and the method that found it.
+    const listed = [...r.emails, ...r.phones, ...r.faxes, ...Object.values(r.socials)]
+    expect(r.contacts.map((c) => c.value)).toEqual(listed)
+    for (const c of r.contacts) {
+      expect(c.source.url.startsWith(site.url)).toBe(true)
+      expect(['mailto', 'tel', 'text', 'jsonld', 'cfemail', 'obfuscated', 'meta', 'microdata', 'link']).toContain(
+        c.source.method,
+      )
+    }
+    const hello = r.contacts.find((c) => c.value === 'hello@harborbakery.com')
+    expect(hello?.kind).toBe('email')
+    expect(hello?.role).toBe(true)
+    expect(r.contacts.find((c) => c.kind === 'social')?.platform).not.toBeNull()
     const names = r.technologies.map((t) => t.name)
     expect(names).toContain('WordPress')
     expect(names).toContain('jQuery')

@@ -1,7 +1,7 @@
 // Compiled by types.test.ts with `tsc --noEmit --strict`: the declarations are valid and the
 // result's unions are exact (each @ts-expect-error line must be an error).
 import { auditLead, detectTechnologies, extractContacts, scoreLead } from '../../index.js'
-import type { AuditOptions, AuditResult, ErrorKind, Grade, LeadInput, Stage } from '../../index.js'
+import type { AuditOptions, AuditResult, ContactMethod, ErrorKind, Grade, LeadInput, Stage } from '../../index.js'
 
 const options: AuditOptions = {
   timeout: 10,
@@ -34,7 +34,10 @@ async function use(): Promise<void> {
   const names: string[] = detectTechnologies({ url: 'https://a.test', html: '', headers: { server: 'nginx' } }).map(
     (t) => t.name,
   )
-  void [byLead, grade, kind, via, n, s, g, emails, names]
+  const faxes: string[] = r.faxes
+  const method: ContactMethod | undefined = r.contacts[0]?.source.method
+  const role: boolean | undefined = r.contacts[0]?.role
+  void [byLead, grade, kind, via, n, s, g, emails, names, faxes, method, role]
 
   // @ts-expect-error not a grade
   const bad: Grade = 'LUKEWARM'
@@ -48,6 +51,8 @@ async function use(): Promise<void> {
   const badLead: LeadInput = { website: 42 }
   // @ts-expect-error resolve takes HOST:ADDR strings
   const badResolve: AuditOptions = { resolve: 'shop.test:127.0.0.1' }
-  void [bad, badKind, badOptions, badStage, badLead, badResolve]
+  // @ts-expect-error not a contact method
+  const badMethod: ContactMethod = 'pigeon'
+  void [bad, badKind, badOptions, badStage, badLead, badResolve, badMethod]
 }
 void use

@@ -47,6 +47,8 @@ const CSV_HEADER: &[&str] = &[
     "skipped",
     "durationMs",
     "auditedAt",
+    "faxes",
+    "contacts",
 ];
 
 impl Sink {
@@ -195,5 +197,9 @@ fn csv_row(r: &AuditResult) -> Vec<String> {
         opt(r.skipped.clone()),
         r.duration_ms.to_string(),
         r.audited_at.to_rfc3339(),
+        r.faxes.join("; "),
+        // Each contact with its page, method and role flag: the JSON of `contacts`, so a
+        // spreadsheet shows it and a program reads it back exactly.
+        serde_json::to_string(&r.contacts).unwrap_or_default(),
     ]
 }

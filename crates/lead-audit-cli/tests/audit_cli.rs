@@ -22,6 +22,7 @@ water heaters and unblock drains, seven days a week, with upfront prices and tid
 
 const CONTACT: &str = r#"<html><head><title>Contact</title></head><body><h1>Contact</h1>
 <p>Call <a href="tel:+14155550132">(415) 555-0132</a> or write to <a href="mailto:office@millerplumbing.com?subject=Hi">office@millerplumbing.com</a>.</p>
+<p>Fax: (415) 555-0133</p>
 <p>Enough text here to make it a real page with an address: 12 Main Street, Springfield.</p></body></html>"#;
 
 fn lead_audit(args: &[&str]) -> Output {
@@ -68,10 +69,31 @@ fn audits_a_small_site_and_crawls_its_contact_page() {
     assert_eq!(r["httpStatus"], 200);
     assert_eq!(r["emails"][0], "office@millerplumbing.com");
     assert_eq!(r["phones"][0], "+14155550132");
+    assert_eq!(r["faxes"], serde_json::json!(["+14155550133"]));
     assert_eq!(
         r["socials"]["facebook"],
         "https://www.facebook.com/millerplumbing"
     );
+    // Every contact names the page it came from and how it was read.
+    let contact = |kind: &str, value: &str| {
+        r["contacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["kind"] == kind && c["value"] == value)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {kind} {value} in {}", r["contacts"]))
+    };
+    let office = contact("email", "office@millerplumbing.com");
+    assert_eq!(office["source"]["method"], "mailto");
+    assert!(office["source"]["url"].as_str().unwrap().ends_with("/contact"));
+    assert_eq!(office["role"], true);
+    assert_eq!(contact("phone", "+14155550132")["source"]["method"], "tel");
+    assert_eq!(contact("fax", "+14155550133")["source"]["method"], "text");
+    let fb = contact("social", "https://www.facebook.com/millerplumbing");
+    assert_eq!(fb["platform"], "facebook");
+    assert_eq!(fb["source"]["method"], "link");
+    assert!(fb["source"]["url"].as_str().unwrap().ends_with('/'));
     let pages: Vec<&str> = r["pages"]
         .as_array()
         .unwrap()
@@ -366,8 +388,23 @@ fn csv_input_to_jsonl_and_csv_output() {
     assert!(lead_audit(&args).status.success());
     let text = std::fs::read_to_string(&csv_path).unwrap();
     let mut rows = csv::Reader::from_reader(text.as_bytes());
-    assert_eq!(rows.records().count(), 3);
+    let headers = rows.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (faxes, contacts) = (col("faxes"), col("contacts"));
+    let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), 3);
     assert!(text.contains("office@millerplumbing.com"));
+    let reached = records
+        .iter()
+        .find(|r| r[contacts].contains("office@millerplumbing.com"))
+        .unwrap();
+    assert_eq!(&reached[faxes], "+14155550133");
+    let sources: Value = serde_json::from_str(&reached[contacts]).unwrap();
+    assert!(sources
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["source"]["method"] == "mailto" && c["role"] == true));
 }
 
 #[test]

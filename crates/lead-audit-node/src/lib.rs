@@ -9,6 +9,7 @@
 pub mod args;
 pub mod audit;
 pub mod auditors;
+pub mod contact;
 pub mod error;
 pub mod helpers;
 pub mod lead;

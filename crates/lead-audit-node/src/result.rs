@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use lead_audit_core as core;
 use napi_derive::napi;
 
+use crate::contact::Contact;
+
 /// The machine-readable kind of an audit error.
 #[napi(string_enum)]
 pub enum ErrorKind {
@@ -195,8 +197,12 @@ pub struct AuditResult {
     pub emails: Vec<String>,
     /// Deduplicated, E.164.
     pub phones: Vec<String>,
+    /// Fax numbers, deduplicated, E.164, none of them in `phones`.
+    pub faxes: Vec<String>,
     /// Platform → profile URL.
     pub socials: BTreeMap<String, String>,
+    /// Every email, phone, fax and social above with where it was found.
+    pub contacts: Vec<Contact>,
     pub technologies: Vec<Technology>,
     pub audit: AuditReport,
     pub domain: Option<DomainInfo>,
@@ -213,6 +219,7 @@ pub struct AuditResult {
 pub struct Contacts {
     pub emails: Vec<String>,
     pub phones: Vec<String>,
+    pub faxes: Vec<String>,
     pub socials: BTreeMap<String, String>,
 }
 
@@ -343,7 +350,9 @@ impl From<core::AuditResult> for AuditResult {
                 .collect(),
             emails: r.emails,
             phones: r.phones,
+            faxes: r.faxes,
             socials: r.socials,
+            contacts: r.contacts.into_iter().map(Contact::from).collect(),
             technologies: r.technologies.into_iter().map(Technology::from).collect(),
             audit: r.audit.into(),
             domain: r.domain.map(|d| DomainInfo {
@@ -368,6 +377,7 @@ impl From<core::extract::Contacts> for Contacts {
         Self {
             emails: c.emails,
             phones: c.phones,
+            faxes: c.faxes,
             socials: c.socials,
         }
     }
