@@ -2,53 +2,35 @@
 //! hreflang links, doctype, charset, lang, zoom, refresh, link texts, uncrawlable links),
 //! gathered during the one walk of `checks.rs`.
 
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
 use ego_tree::NodeId;
 use scraper::node::Element;
 use scraper::ElementRef;
+use serde::Deserialize;
 
 use crate::dom;
 
 /// Distinct canonical hrefs kept: two already conflict.
-pub const MAX_CANONICALS: usize = 4;
+const MAX_CANONICALS: usize = 4;
 /// Characters of an example kept for a message.
 const EXAMPLE_CHARS: usize = 80;
 /// Characters of a link's text kept: a longer text is descriptive, whatever it says.
 const LINK_TEXT_CHARS: usize = 40;
 
-/// Link texts that say nothing about where the link goes, lowercased, without surrounding
-/// punctuation.
-const VAGUE_LINK_TEXTS: &[&str] = &[
-    // English
-    "click",
-    "click here",
-    "click this",
-    "continue",
-    "details",
-    "go",
-    "here",
-    "learn more",
-    "link",
-    "more",
-    "more info",
-    "more information",
-    "read more",
-    "see more",
-    "start",
-    "this",
-    "this link",
-    // German
-    "hier",
-    "hier klicken",
-    "klick hier",
-    "klicke hier",
-    "klicken sie hier",
-    "mehr",
-    "mehr erfahren",
-    "mehr infos",
-    "mehr lesen",
-    "weiter",
-    "weiterlesen",
-];
+/// Link texts that say nothing about where the link goes ("click here", "mehr").
+#[allow(clippy::expect_used)] // embedded data, checked by a test
+static VAGUE_LINK_TEXTS: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Data {
+        vague_link_texts: Vec<String>,
+    }
+    let data: Data = serde_json::from_str(include_str!("../../data/audit_link_texts.json"))
+        .expect("data/audit_link_texts.json is valid");
+    data.vague_link_texts.into_iter().collect()
+});
 
 /// What a page's markup says about indexing and web best practices.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -56,8 +38,8 @@ pub struct MarkupFacts {
     /// A `<meta name=robots>` or `<meta name=googlebot>` that forbids indexing, as
     /// `name: content`.
     pub noindex_meta: Option<String>,
-    /// Distinct `href`s of `<link rel=canonical>` in `<head>`, trimmed, in order, up to
-    /// [`MAX_CANONICALS`]; a link without `href` is kept as `""`.
+    /// Distinct `href`s of `<link rel=canonical>` in `<head>`, trimmed, in order, up to 4;
+    /// a link without `href` is kept as `""`.
     pub canonicals: Vec<String>,
     /// `<link rel=alternate hreflang>` with an invalid language code or an `href` that is
     /// not an absolute http(s) URL.
@@ -152,7 +134,7 @@ impl MarkupScan {
         self.facts.doctype = true;
     }
 
-    /// Visible text (not in a script, style or template).
+    /// Text shown on the page (the caller leaves out scripts, styles and the like).
     pub(super) fn text(&mut self, text: &str) {
         if let Some(link) = self.link.as_mut() {
             link.push(text);
@@ -308,7 +290,7 @@ impl MarkupScan {
             .text
             .trim_matches(|c: char| !c.is_alphanumeric())
             .to_lowercase();
-        if VAGUE_LINK_TEXTS.contains(&key.as_str()) {
+        if VAGUE_LINK_TEXTS.contains(&key) {
             self.facts.vague_links += 1;
             if self.facts.vague_link_example.is_none() {
                 self.facts.vague_link_example = Some(link.text);
@@ -348,7 +330,7 @@ pub(super) fn example(s: &str) -> String {
 }
 
 /// The charset named in a `Content-Type` value (`text/html; charset=utf-8`), when not empty.
-pub fn charset_in(content_type: &str) -> Option<&str> {
+pub(super) fn charset_in(content_type: &str) -> Option<&str> {
     content_type.split(';').skip(1).find_map(|param| {
         let (k, v) = param.split_once('=')?;
         let v = v.trim().trim_matches(['"', '\'']).trim();
@@ -358,7 +340,7 @@ pub fn charset_in(content_type: &str) -> Option<&str> {
 
 /// Robots directives (`noindex, nofollow`) that keep the page out of search results: `noindex`
 /// or `none`.
-pub fn forbids_indexing(directives: &str) -> bool {
+pub(super) fn forbids_indexing(directives: &str) -> bool {
     directives
         .split([',', ' ', '\t', '\n', '\r'])
         .any(|d| d.eq_ignore_ascii_case("noindex") || d.eq_ignore_ascii_case("none"))
@@ -394,7 +376,7 @@ fn is_absolute_http(href: &str) -> bool {
 /// `x-default`, or a language tag shaped like BCP 47's common part: a 2–3 letter language,
 /// then optionally a 4-letter script, then optionally a 2-letter or 3-digit region
 /// (`en`, `en-GB`, `zh-Hant-TW`, `es-419`), case-insensitive.
-pub fn valid_hreflang(tag: &str) -> bool {
+fn valid_hreflang(tag: &str) -> bool {
     if tag.eq_ignore_ascii_case("x-default") {
         return true;
     }

@@ -5,7 +5,7 @@ pub mod checks;
 mod copyright;
 pub mod eol;
 mod indexing;
-pub mod markup;
+mod markup;
 pub mod report;
 
 pub use checks::{page_facts, PageFacts};

@@ -11,6 +11,18 @@ fn markup(html: &str) -> MarkupFacts {
 }
 
 #[test]
+fn the_link_text_list_loads_in_its_compared_form() {
+    assert!(VAGUE_LINK_TEXTS.contains("read more") && VAGUE_LINK_TEXTS.contains("weiterlesen"));
+    for text in VAGUE_LINK_TEXTS.iter() {
+        let compared = text
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        assert_eq!(&compared, text, "written as it is compared");
+        assert_eq!(text.split_whitespace().collect::<Vec<_>>().join(" "), *text);
+    }
+}
+
+#[test]
 fn the_doctype_survives_the_projects_parser() {
     let with = markup("<!DOCTYPE html><html><body>x</body></html>");
     assert!(with.doctype && !with.quirks_mode, "{with:?}");
