@@ -105,6 +105,8 @@ export interface AuditReport {
   favicon: boolean | null
   robotsTxt: boolean | null
   sitemapXml: boolean | null
+  /** robots.txt disallows `/` for every crawler (or for lead-audit). */
+  robotsBlocksSite: boolean | null
   /** e.g. `jQuery 1.12.4`. */
   outdatedLibraries: Array<string>
   /** e.g. `PHP 5.6`. */
@@ -271,6 +273,8 @@ export interface ScoreOptions {
   heavyPage?: number
   /** An https page loads http resources. */
   mixedContent?: number
+  /** The home page says `noindex` or robots.txt disallows `/`. */
+  notIndexable?: number
   /** Outdated front-end libraries or CMS versions. */
   outdatedLibraries?: number
   /** End-of-life server software. */

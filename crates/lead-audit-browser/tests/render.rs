@@ -38,6 +38,11 @@ async fn a_single_page_app_shows_its_contacts_only_after_rendering() {
         page.html
     );
     assert!(page.html.contains("+1 415 555 0134"));
+    assert!(
+        page.html.starts_with("<!DOCTYPE html><html"),
+        "{}",
+        page.html
+    );
     assert_eq!(page.status, Some(200));
     assert_eq!(page.final_url, site.url("/spa"));
     assert_eq!(

@@ -14,7 +14,7 @@ pub struct RenderedPage {
     pub final_url: Url,
     /// Main document status, when the browser reported it.
     pub status: Option<u16>,
-    /// Serialised DOM (`document.documentElement.outerHTML`).
+    /// Serialised DOM: the doctype, if any, then `document.documentElement.outerHTML`.
     pub html: String,
     /// JavaScript globals the fingerprints ask about (path, stringified value).
     pub js: Vec<(String, String)>,

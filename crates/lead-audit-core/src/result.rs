@@ -178,6 +178,37 @@ pub enum IssueId {
     NoRobotsTxt,
     /// `no-sitemap`: no sitemap in robots.txt nor at `/sitemap.xml`.
     NoSitemap,
+    /// `noindex`: a robots meta tag or an `X-Robots-Tag` header keeps the home page out of
+    /// search results.
+    Noindex,
+    /// `robots-blocks-site`: robots.txt disallows `/` for every crawler (or for ours).
+    RobotsBlocksSite,
+    /// `canonical-invalid`: the canonical link is unreadable, not http(s), points to another
+    /// site, or several canonical links disagree.
+    CanonicalInvalid,
+    /// `hreflang-invalid`: an hreflang link has an invalid language code or a relative href.
+    HreflangInvalid,
+    /// `link-text`: links whose whole text says nothing of where they go ("click here").
+    LinkText,
+    /// `uncrawlable-links`: links without an address search engines can follow
+    /// (`javascript:`, an `onclick` anchor without `href`).
+    UncrawlableLinks,
+    /// `no-doctype`: no doctype, or a legacy one: the page renders in quirks mode.
+    NoDoctype,
+    /// `no-charset`: no character encoding declared in the page nor in `Content-Type`.
+    NoCharset,
+    /// `no-lang`: `<html>` has no `lang`.
+    NoLang,
+    /// `zoom-disabled`: the viewport meta stops people zooming in.
+    ZoomDisabled,
+    /// `meta-refresh`: the page reloads or redirects itself with `<meta http-equiv=refresh>`.
+    MetaRefresh,
+    /// `no-csp`: no Content-Security-Policy.
+    NoCsp,
+    /// `no-frame-protection`: neither `X-Frame-Options` nor CSP `frame-ancestors`.
+    NoFrameProtection,
+    /// `no-coop`: an https site sends no `Cross-Origin-Opener-Policy`.
+    NoCoop,
     /// `outdated-<software>`: a library or CMS older than its rule in
     /// `data/audit_software.json` allows. Holds the whole id; made by [`IssueId::outdated`].
     Outdated(String),
@@ -216,6 +247,20 @@ impl IssueId {
         Self::NoFavicon,
         Self::NoRobotsTxt,
         Self::NoSitemap,
+        Self::Noindex,
+        Self::RobotsBlocksSite,
+        Self::CanonicalInvalid,
+        Self::HreflangInvalid,
+        Self::LinkText,
+        Self::UncrawlableLinks,
+        Self::NoDoctype,
+        Self::NoCharset,
+        Self::NoLang,
+        Self::ZoomDisabled,
+        Self::MetaRefresh,
+        Self::NoCsp,
+        Self::NoFrameProtection,
+        Self::NoCoop,
     ];
 
     /// `outdated-<slug>` for a software slug such as `jquery`.
@@ -256,6 +301,20 @@ impl IssueId {
             Self::NoFavicon => "no-favicon",
             Self::NoRobotsTxt => "no-robots-txt",
             Self::NoSitemap => "no-sitemap",
+            Self::Noindex => "noindex",
+            Self::RobotsBlocksSite => "robots-blocks-site",
+            Self::CanonicalInvalid => "canonical-invalid",
+            Self::HreflangInvalid => "hreflang-invalid",
+            Self::LinkText => "link-text",
+            Self::UncrawlableLinks => "uncrawlable-links",
+            Self::NoDoctype => "no-doctype",
+            Self::NoCharset => "no-charset",
+            Self::NoLang => "no-lang",
+            Self::ZoomDisabled => "zoom-disabled",
+            Self::MetaRefresh => "meta-refresh",
+            Self::NoCsp => "no-csp",
+            Self::NoFrameProtection => "no-frame-protection",
+            Self::NoCoop => "no-coop",
             Self::Outdated(id) | Self::Eol(id) | Self::Other(id) => id,
         }
     }
@@ -375,6 +434,8 @@ pub struct AuditReport {
     pub robots_txt: Option<bool>,
     /// `/sitemap.xml` (or a sitemap in robots.txt) exists.
     pub sitemap_xml: Option<bool>,
+    /// robots.txt disallows `/` for every crawler (or for ours).
+    pub robots_blocks_site: Option<bool>,
     /// Libraries with a known-outdated version, e.g. `jQuery 1.12.4`.
     pub outdated_libraries: Vec<String>,
     /// End-of-life server software, e.g. `PHP 5.6`.

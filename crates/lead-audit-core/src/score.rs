@@ -173,6 +173,20 @@ fn opportunity(r: &AuditResult, c: &ScoreConfig, t: &mut Tally) {
             format!("mixed content ({n} http resources on https)"),
         );
     }
+    let hidden: Vec<&str> = [
+        (IssueId::Noindex, "noindex"),
+        (IssueId::RobotsBlocksSite, "robots.txt disallows /"),
+    ]
+    .iter()
+    .filter(|(id, _)| has(id))
+    .map(|(_, why)| *why)
+    .collect();
+    if !hidden.is_empty() {
+        t.opportunity(
+            c.not_indexable,
+            format!("hidden from search engines ({})", hidden.join(", ")),
+        );
+    }
     if !a.outdated_libraries.is_empty() {
         let list = a.outdated_libraries.join(", ");
         t.opportunity(c.outdated_libraries, format!("outdated software: {list}"));

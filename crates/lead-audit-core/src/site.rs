@@ -3,7 +3,7 @@
 use tokio::time::Instant;
 use url::Url;
 
-use crate::fetch::robots::Robots;
+use crate::fetch::robots::{Robots, RootRule};
 use crate::fetch::Fetcher;
 
 /// What the extra requests found.
@@ -13,6 +13,8 @@ pub struct SiteChecks {
     pub redirects_to_https: Option<bool>,
     /// robots.txt exists.
     pub robots_txt: bool,
+    /// What robots.txt says about the site root.
+    pub robots_root: RootRule,
     /// A sitemap is listed in robots.txt or `/sitemap.xml` answers 200.
     pub sitemap_xml: Option<bool>,
     /// `/favicon.ico` answers 200.
@@ -50,6 +52,7 @@ pub async fn site_checks(
     SiteChecks {
         redirects_to_https,
         robots_txt: robots.exists,
+        robots_root: robots.root,
         sitemap_xml,
         favicon_ico,
     }

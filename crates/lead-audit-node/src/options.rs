@@ -242,6 +242,8 @@ pub struct ScoreOptions {
     pub heavy_page: Option<i32>,
     /// An https page loads http resources.
     pub mixed_content: Option<i32>,
+    /// The home page says `noindex` or robots.txt disallows `/`.
+    pub not_indexable: Option<i32>,
     /// Outdated front-end libraries or CMS versions.
     pub outdated_libraries: Option<i32>,
     /// End-of-life server software.

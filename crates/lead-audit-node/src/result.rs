@@ -146,6 +146,8 @@ pub struct AuditReport {
     pub favicon: Option<bool>,
     pub robots_txt: Option<bool>,
     pub sitemap_xml: Option<bool>,
+    /// robots.txt disallows `/` for every crawler (or for lead-audit).
+    pub robots_blocks_site: Option<bool>,
     /// e.g. `jQuery 1.12.4`.
     pub outdated_libraries: Vec<String>,
     /// e.g. `PHP 5.6`.
@@ -283,6 +285,7 @@ impl From<core::AuditReport> for AuditReport {
             favicon: r.favicon,
             robots_txt: r.robots_txt,
             sitemap_xml: r.sitemap_xml,
+            robots_blocks_site: r.robots_blocks_site,
             outdated_libraries: r.outdated_libraries,
             eol_software: r.eol_software,
             issues: r.issues.into_iter().map(AuditIssue::from).collect(),

@@ -48,7 +48,9 @@ async function (paths, capMs, quietMs) {
   return {
     url: location.href,
     status: (nav && nav.responseStatus) || null,
-    html: document.documentElement ? document.documentElement.outerHTML : "",
+    // The doctype goes first, as in the page: without it the DOM reads as quirks mode.
+    html: (document.doctype ? new XMLSerializer().serializeToString(document.doctype) : "")
+      + (document.documentElement ? document.documentElement.outerHTML : ""),
     js,
   };
 }

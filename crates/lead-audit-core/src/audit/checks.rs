@@ -1,10 +1,13 @@
 //! Facts read from one parsed page, in one walk over its nodes.
 
+use ego_tree::iter::Edge;
+use html5ever::tree_builder::QuirksMode;
 use scraper::node::Element;
 use scraper::{ElementRef, Html, Node};
 use url::Url;
 
 use super::copyright::CopyrightScan;
+use super::markup::{MarkupFacts, MarkupScan};
 use crate::dom;
 
 /// What one page tells about the site's quality.
@@ -38,6 +41,8 @@ pub struct PageFacts {
     pub contact_form: bool,
     /// An ASP.NET Web Forms page (`__VIEWSTATE` hidden field).
     pub aspnet_webforms: bool,
+    /// Indexability and best-practice facts of the markup.
+    pub markup: MarkupFacts,
 }
 
 const HTML_NS: &str = "http://www.w3.org/1999/xhtml";
@@ -47,27 +52,43 @@ pub fn page_facts(doc: &Html, page_url: &Url) -> PageFacts {
     let https = page_url.scheme() == "https";
     let mut facts = PageFacts::default();
     let mut copyright = CopyrightScan::default();
-    for node in doc.tree.root().descendants() {
-        match node.value() {
-            Node::Text(t) => {
-                let parent = node.parent().and_then(|p| p.value().as_element());
-                if parent.is_some_and(|p| !is_hidden_text(p.name())) {
-                    copyright.feed(t);
+    let mut markup = MarkupScan::default();
+    // Open and close edges: the close of a link ends its text, the close of <head> its
+    // links.
+    for edge in doc.tree.root().traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                Node::Text(t) => {
+                    let parent = node.parent().and_then(|p| p.value().as_element());
+                    if parent.is_some_and(|p| !is_hidden_text(p.name())) {
+                        copyright.feed(t);
+                        markup.text(t);
+                    }
+                }
+                Node::Element(el) => {
+                    // SVG and MathML have their own <title>, <script>, <a>.
+                    if &*el.name.ns != HTML_NS {
+                        continue;
+                    }
+                    if let Some(el) = ElementRef::wrap(node) {
+                        element(&mut facts, el, https);
+                        markup.open(el);
+                    }
+                }
+                Node::Doctype(_) => markup.doctype(),
+                _ => {}
+            },
+            Edge::Close(node) => {
+                if let Node::Element(el) = node.value() {
+                    if &*el.name.ns == HTML_NS {
+                        markup.close(node.id(), el.name());
+                    }
                 }
             }
-            Node::Element(el) => {
-                // SVG and MathML have their own <title>, <script>, <a>.
-                if &*el.name.ns != HTML_NS {
-                    continue;
-                }
-                if let Some(el) = ElementRef::wrap(node) {
-                    element(&mut facts, el, https);
-                }
-            }
-            _ => {}
         }
     }
     facts.copyright_year = copyright.finish();
+    facts.markup = markup.finish(doc.quirks_mode == QuirksMode::Quirks);
     facts
 }
 

@@ -4,7 +4,9 @@ use chrono::{DateTime, Datelike, Utc};
 use url::Url;
 
 use super::eol::{check_software, List};
+use super::indexing::{best_practices, indexability};
 use super::PageFacts;
+use crate::fetch::robots::RootRule;
 use crate::result::{AuditIssue, AuditReport, IssueId, Severity, Technology};
 
 /// Titles shorter than this say too little to searchers.
@@ -42,6 +44,8 @@ pub struct SiteFacts<'a> {
     pub page_weight_bytes: u64,
     /// `/robots.txt` exists (None: not checked).
     pub robots_txt: Option<bool>,
+    /// What robots.txt says about `/` (None: not checked).
+    pub robots_root: Option<RootRule>,
     /// A sitemap exists (None: not checked).
     pub sitemap_xml: Option<bool>,
     /// `/favicon.ico` exists (None: not checked).
@@ -53,10 +57,10 @@ pub struct SiteFacts<'a> {
 }
 
 /// Collects issues in check order.
-struct Issues(Vec<AuditIssue>);
+pub(super) struct Issues(Vec<AuditIssue>);
 
 impl Issues {
-    fn raise(
+    pub(super) fn raise(
         &mut self,
         failed: bool,
         id: IssueId,
@@ -246,6 +250,8 @@ pub fn build_report(site: &SiteFacts<'_>) -> AuditReport {
         || "no sitemap (/sitemap.xml or in robots.txt)".into(),
     );
     r.contact_form = Some(home.contact_form);
+    indexability(&mut is, site, &mut r);
+    best_practices(&mut is, site);
 
     // Software.
     let mut techs = site.technologies.to_vec();
@@ -331,6 +337,7 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
+    use crate::audit::MarkupFacts;
 
     fn now() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 6, 1, 12, 0, 0)
@@ -358,7 +365,35 @@ mod tests {
             mixed_content: 0,
             contact_form: true,
             aspnet_webforms: false,
+            markup: MarkupFacts {
+                canonicals: vec!["https://acme.example/".into()],
+                doctype: true,
+                charset_declared: true,
+                lang: Some("en".into()),
+                ..MarkupFacts::default()
+            },
         }
+    }
+
+    /// Headers that pass every header check.
+    fn good_headers() -> Vec<(String, String)> {
+        [
+            ("strict-transport-security", "max-age=63072000"),
+            (
+                "content-security-policy",
+                "default-src 'self'; frame-ancestors 'none'",
+            ),
+            ("cross-origin-opener-policy", "same-origin"),
+        ]
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .to_vec()
+    }
+
+    /// [`good_headers`] without `name`.
+    fn good_headers_but(name: &str) -> Vec<(String, String)> {
+        let mut h = good_headers();
+        h.retain(|(k, _)| k != name);
+        h
     }
 
     struct Site {
@@ -370,6 +405,7 @@ mod tests {
         time_ms: u64,
         bytes: u64,
         robots: Option<bool>,
+        robots_root: Option<RootRule>,
         sitemap: Option<bool>,
         favicon_ico: Option<bool>,
         techs: Vec<Technology>,
@@ -380,15 +416,13 @@ mod tests {
             Self {
                 home: good_page(),
                 url: Url::parse("https://acme.example/").expect("url"),
-                headers: vec![(
-                    "strict-transport-security".into(),
-                    "max-age=63072000".into(),
-                )],
+                headers: good_headers(),
                 redirects: Some(true),
                 cert: Some(now() + chrono::Duration::days(60)),
                 time_ms: 300,
                 bytes: 40_000,
                 robots: Some(true),
+                robots_root: Some(RootRule::Allowed),
                 sitemap: Some(true),
                 favicon_ico: None,
                 techs: vec![],
@@ -407,6 +441,7 @@ mod tests {
                 response_time_ms: self.time_ms,
                 page_weight_bytes: self.bytes,
                 robots_txt: self.robots,
+                robots_root: self.robots_root,
                 sitemap_xml: self.sitemap,
                 favicon_ico: self.favicon_ico,
                 technologies: &self.techs,
@@ -428,6 +463,7 @@ mod tests {
         assert_eq!(r.certificate_days_left, Some(60));
         assert_eq!(r.favicon, Some(true));
         assert_eq!(r.contact_form, Some(true));
+        assert_eq!(r.robots_blocks_site, Some(false));
     }
 
     #[test]
@@ -436,7 +472,7 @@ mod tests {
             url: Url::parse("http://acme.example/").expect("url"),
             redirects: Some(false),
             cert: None,
-            headers: vec![],
+            headers: good_headers_but("strict-transport-security"),
             ..Site::default()
         };
         let r = site.report();
@@ -450,7 +486,7 @@ mod tests {
     fn https_without_redirect_or_hsts() {
         let site = Site {
             redirects: Some(false),
-            headers: vec![],
+            headers: good_headers_but("strict-transport-security"),
             ..Site::default()
         };
         assert_eq!(site.ids(), [IssueId::NoHttpsRedirect, IssueId::NoHsts]);

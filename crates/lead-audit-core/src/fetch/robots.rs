@@ -14,6 +14,18 @@ pub struct Robots {
     pub exists: bool,
     /// `Sitemap:` lines.
     pub sitemaps: Vec<String>,
+    /// What the rules say about the site root `/`.
+    pub root: RootRule,
+}
+
+/// What robots.txt says about the site root `/`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RootRule {
+    /// Crawlers may fetch `/` (also: no robots.txt, or one that could not be read).
+    #[default]
+    Allowed,
+    /// The group of this user agent (`*`, or ours) disallows `/`.
+    Disallowed(&'static str),
 }
 
 /// The agent token our rules are looked up under (`User-agent: lead-audit`, else `*`).
@@ -37,6 +49,7 @@ impl Robots {
             Ok(robot) => Self {
                 exists: true,
                 sitemaps: robot.sitemaps.clone(),
+                root: root_rule(&robot, body),
                 rules: Some(robot),
             },
             Err(_) => Self {
@@ -49,6 +62,19 @@ impl Robots {
     /// May `url` be crawled?
     pub fn allowed(&self, url: &Url) -> bool {
         self.rules.as_ref().is_none_or(|r| r.allowed(url.as_str()))
+    }
+}
+
+/// The `*` group decides for search engines without a group of their own; ours (`robot`,
+/// which falls back to `*`) decides for this crawler.
+fn root_rule(robot: &Robot, body: &[u8]) -> RootRule {
+    let wildcard_allows = Robot::new("*", body).map_or(true, |r| r.allowed("/"));
+    if !wildcard_allows {
+        RootRule::Disallowed("*")
+    } else if !robot.allowed("/") {
+        RootRule::Disallowed(AGENT)
+    } else {
+        RootRule::Allowed
     }
 }
 
@@ -66,5 +92,42 @@ mod tests {
         let star = Robots::parse(b"User-agent: *\nDisallow: /kontakt\n");
         assert!(!star.allowed(&u("/kontakt")));
         assert!(Robots::default().allowed(&u("/anything")));
+    }
+
+    #[test]
+    fn the_root_rule_of_each_group() {
+        let root = |txt: &str| Robots::parse(txt.as_bytes()).root;
+        assert_eq!(
+            root("User-agent: *\nDisallow: /\n"),
+            RootRule::Disallowed("*")
+        );
+        assert_eq!(
+            root("user-agent: *\ndisallow: /\n"),
+            RootRule::Disallowed("*")
+        );
+        assert_eq!(
+            root("User-agent: Googlebot\nAllow: /\n\nUser-agent: *\nDisallow: /\n"),
+            RootRule::Disallowed("*")
+        );
+        assert_eq!(
+            root("User-agent: lead-audit\nDisallow: /\n\nUser-agent: *\nDisallow:\n"),
+            RootRule::Disallowed(AGENT)
+        );
+        // Our own group may allow what `*` forbids: search engines are still kept out.
+        assert_eq!(
+            root("User-agent: *\nDisallow: /\n\nUser-agent: lead-audit\nAllow: /\n"),
+            RootRule::Disallowed("*")
+        );
+        for allowed in [
+            "User-agent: *\nDisallow: /admin\n",
+            "User-agent: *\nDisallow:\n",
+            "User-agent: *\nDisallow: /\nAllow: /$\n",
+            "User-agent: BadBot\nDisallow: /\n",
+            "",
+            "\u{0}\u{ff}garbage",
+        ] {
+            assert_eq!(root(allowed), RootRule::Allowed, "{allowed:?}");
+        }
+        assert_eq!(Robots::default().root, RootRule::Allowed);
     }
 }

@@ -133,6 +133,7 @@ pub(super) fn merge(site: &Site, final_url: Option<&str>) -> Merged {
         response_time_ms: http.elapsed.as_millis() as u64,
         page_weight_bytes: home.http_bytes,
         robots_txt: Some(checks.robots_txt),
+        robots_root: Some(checks.robots_root),
         sitemap_xml: checks.sitemap_xml,
         favicon_ico: checks.favicon_ico,
         technologies: &merged.technologies,

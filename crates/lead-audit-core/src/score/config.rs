@@ -27,6 +27,9 @@ pub struct ScoreConfig {
     pub heavy_page: i32,
     /// An https page loads http resources.
     pub mixed_content: i32,
+    /// The home page keeps itself out of search results (`noindex`) or robots.txt shuts
+    /// crawlers out of the site (once, for either or both).
+    pub not_indexable: i32,
     /// Outdated front-end libraries or CMS versions (once, however many).
     pub outdated_libraries: i32,
     /// End-of-life server software (once, however many).
@@ -80,6 +83,7 @@ impl Default for ScoreConfig {
             slow_response: 8,
             heavy_page: 5,
             mixed_content: 5,
+            not_indexable: 15,
             outdated_libraries: 8,
             eol_software: 10,
             diy_builder: 16,
@@ -135,7 +139,7 @@ impl ScoreConfig {
     }
 
     /// Every weight with its JSON name.
-    fn weights(&self) -> [(&'static str, i32); 22] {
+    fn weights(&self) -> [(&'static str, i32); 23] {
         [
             ("noHttps", self.no_https),
             ("noHttpsRedirect", self.no_https_redirect),
@@ -145,6 +149,7 @@ impl ScoreConfig {
             ("slowResponse", self.slow_response),
             ("heavyPage", self.heavy_page),
             ("mixedContent", self.mixed_content),
+            ("notIndexable", self.not_indexable),
             ("outdatedLibraries", self.outdated_libraries),
             ("eolSoftware", self.eol_software),
             ("diyBuilder", self.diy_builder),

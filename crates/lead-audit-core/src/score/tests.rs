@@ -166,6 +166,53 @@ fn every_rule_gives_its_reason() {
 }
 
 #[test]
+fn a_site_hidden_from_search_engines_is_an_opportunity_once() {
+    let c = ScoreConfig::default();
+    let base = score(&outdated_site(), &c).opportunity;
+    for (ids, reason) in [
+        (vec![IssueId::Noindex], "(noindex)"),
+        (vec![IssueId::RobotsBlocksSite], "(robots.txt disallows /)"),
+        (
+            vec![IssueId::Noindex, IssueId::RobotsBlocksSite],
+            "(noindex, robots.txt disallows /)",
+        ),
+    ] {
+        let mut r = outdated_site();
+        r.audit.issues.extend(ids.into_iter().map(issue));
+        let s = score(&r, &c);
+        assert_eq!(s.opportunity, base + c.not_indexable);
+        assert_eq!(reason_points(&s), s.points);
+        let line = format!("+{} hidden from search engines {reason}", c.not_indexable);
+        assert!(s.reasons.contains(&line), "{line}: {:#?}", s.reasons);
+    }
+}
+
+#[test]
+fn best_practice_issues_do_not_move_the_score() {
+    let c = ScoreConfig::default();
+    let plain = score(&outdated_site(), &c);
+    let mut r = outdated_site();
+    for id in [
+        IssueId::CanonicalInvalid,
+        IssueId::HreflangInvalid,
+        IssueId::LinkText,
+        IssueId::UncrawlableLinks,
+        IssueId::NoDoctype,
+        IssueId::NoCharset,
+        IssueId::NoLang,
+        IssueId::ZoomDisabled,
+        IssueId::MetaRefresh,
+        IssueId::NoCsp,
+        IssueId::NoFrameProtection,
+        IssueId::NoCoop,
+    ] {
+        r.audit.issues.push(issue(id));
+    }
+    let s = score(&r, &c);
+    assert_eq!((s.points, &s.reasons), (plain.points, &plain.reasons));
+}
+
+#[test]
 fn a_zero_weight_gives_no_reason() {
     let c = ScoreConfig {
         no_https: 0,
