@@ -14,7 +14,12 @@ pub struct Robots {
     pub exists: bool,
     /// `Sitemap:` lines.
     pub sitemaps: Vec<String>,
+    /// The body's first [`BODY_CAP`] bytes, for `robots` fingerprints.
+    pub body: Option<String>,
 }
+
+/// Bytes of the body kept: fingerprints look at the top of the file.
+pub const BODY_CAP: usize = 64 * 1024;
 
 /// The agent token our rules are looked up under (`User-agent: lead-audit`, else `*`).
 pub const AGENT: &str = "lead-audit";
@@ -33,14 +38,17 @@ impl Robots {
 
     /// Parses a robots.txt body.
     pub fn parse(body: &[u8]) -> Self {
+        let kept = Some(capped_text(body));
         match Robot::new(AGENT, body) {
             Ok(robot) => Self {
                 exists: true,
                 sitemaps: robot.sitemaps.clone(),
                 rules: Some(robot),
+                body: kept,
             },
             Err(_) => Self {
                 exists: true,
+                body: kept,
                 ..Self::default()
             },
         }
@@ -50,6 +58,17 @@ impl Robots {
     pub fn allowed(&self, url: &Url) -> bool {
         self.rules.as_ref().is_none_or(|r| r.allowed(url.as_str()))
     }
+}
+
+/// The first [`BODY_CAP`] bytes as text, a character cut in half dropped.
+fn capped_text(body: &[u8]) -> String {
+    let mut text = String::from_utf8_lossy(&body[..body.len().min(BODY_CAP)]).into_owned();
+    let end = (0..=text.len().min(BODY_CAP))
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
+    text.truncate(end);
+    text
 }
 
 #[cfg(test)]
@@ -66,5 +85,27 @@ mod tests {
         let star = Robots::parse(b"User-agent: *\nDisallow: /kontakt\n");
         assert!(!star.allowed(&u("/kontakt")));
         assert!(Robots::default().allowed(&u("/anything")));
+    }
+
+    #[test]
+    fn the_body_is_kept_within_the_cap() {
+        let r = Robots::parse(b"User-agent: *\nDisallow: /wp-admin/\n");
+        assert_eq!(
+            r.body.as_deref(),
+            Some("User-agent: *\nDisallow: /wp-admin/\n")
+        );
+        // A character cut in half at the cap, and megabytes past it.
+        let mut huge = "Disallow: /x/\n".repeat(1 << 20).into_bytes();
+        huge.truncate(BODY_CAP - 1);
+        huge.extend_from_slice("é".repeat(1 << 20).as_bytes());
+        let r = Robots::parse(&huge);
+        let body = r.body.unwrap_or_default();
+        assert!(
+            body.len() <= BODY_CAP && body.len() >= BODY_CAP - 4,
+            "{}",
+            body.len()
+        );
+        assert!(body.starts_with("Disallow: /x/"));
+        assert!(Robots::default().body.is_none());
     }
 }
