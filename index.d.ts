@@ -53,6 +53,11 @@ export interface AuditOptions {
    * embedded one, once per process.
    */
   fingerprints?: string
+  /**
+   * Where the embedded fingerprints and `fingerprints` both define a field of one
+   * technology, the dataset's wins (default false: the embedded one's).
+   */
+  fingerprintsWin?: boolean
   /** Allow loopback and private addresses; the SSRF guard is on by default. */
   allowPrivateNetworks?: boolean
   /** User-Agent of every request. */
@@ -183,6 +188,9 @@ export type DomainSource = 'rdap' | 'whois'
 
 /** The machine-readable kind of an audit error. */
 export type ErrorKind = 'invalid_url' | 'blocked' | 'dns' | 'connect' | 'tls' | 'bad_response' | 'timeout' | 'http_status' | 'not_html' | 'too_large' | 'robots' | 'browser' | 'internal'
+
+/** The kind of fingerprint rule that found a technology (`implied`: only implied by another). */
+export type Evidence = 'header' | 'cookie' | 'meta' | 'scriptSrc' | 'script' | 'html' | 'dom' | 'url' | 'js' | 'robots' | 'certIssuer' | 'text' | 'implied'
 
 /** Emails, phone numbers (E.164) and social profiles found in one HTML document. */
 export declare function extractContacts(html: string, options?: ExtractOptions): Contacts
@@ -329,6 +337,10 @@ export interface Technology {
   categories: Array<string>
   /** 0 to 100. */
   confidence: number
+  /** The kinds of rule that matched, sorted; `['implied']` when only implied by another. */
+  evidence: Array<Evidence>
+  /** The fingerprint's CPE name, when it gives one. */
+  cpe: string | null
 }
 
 /** How a page was obtained. */

@@ -40,6 +40,8 @@ fuzz_target!(|data: &[u8]| {
             cookies: &cookies,
             html,
             doc: Some(&doc),
+            robots: Some(html),
+            cert_issuer: Some(html),
             ..DetectInput::default()
         };
         for t in detector.detect(&input) {

@@ -11,7 +11,7 @@ use clap::Args;
 use lead_audit_browser::{BrowserConfig, BrowserPool};
 use lead_audit_core::domain::{load_whois_servers, DomainConfig};
 use lead_audit_core::options::DEFAULT_USER_AGENT;
-use lead_audit_core::{AuditOptions, Auditor, BrowserMode, ScoreConfig};
+use lead_audit_core::{AuditOptions, Auditor, BrowserMode, DatasetPrecedence, ScoreConfig};
 
 /// How one lead is audited. Every flag reads a `LEAD_AUDIT_*` variable (`CHROME_PATH` for the
 /// browser binary).
@@ -40,6 +40,10 @@ pub struct AuditSettings {
     /// A Wappalyzer-format fingerprint dataset (directory or JSON file) loaded beside ours.
     #[arg(long, env = "LEAD_AUDIT_FINGERPRINTS", help_heading = "Audit")]
     pub fingerprints: Option<PathBuf>,
+    /// Where ours and the --fingerprints dataset both define a field of one technology, the
+    /// dataset's wins (default: ours; either way a dataset spelling joins our entry).
+    #[arg(long, env = "LEAD_AUDIT_FINGERPRINTS_WIN", value_parser = clap::builder::FalseyValueParser::new(), help_heading = "Audit")]
+    pub fingerprints_win: bool,
     /// Allow loopback and private addresses (the SSRF guard is on by default).
     #[arg(long, env = "LEAD_AUDIT_ALLOW_PRIVATE_NETWORKS", value_parser = clap::builder::FalseyValueParser::new(), help_heading = "Audit")]
     pub allow_private_networks: bool,
@@ -108,6 +112,7 @@ impl Default for AuditSettings {
             request_timeout: options.request_timeout.as_secs_f64(),
             default_region: options.default_region,
             fingerprints: None,
+            fingerprints_win: false,
             allow_private_networks: false,
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             resolve: Vec::new(),
@@ -151,6 +156,11 @@ impl AuditSettings {
             domain_lookup: !self.domain.no_domain_lookup,
             domain: self.domain.to_config()?,
             fingerprints: self.fingerprints.clone(),
+            fingerprint_precedence: if self.fingerprints_win {
+                DatasetPrecedence::Dataset
+            } else {
+                DatasetPrecedence::BuiltIn
+            },
             resolve: self.resolve.clone(),
             score: self.score.clone(),
             ..AuditOptions::default()
@@ -266,6 +276,20 @@ mod tests {
         assert_eq!(options.default_region, core.default_region);
         let default = AuditSettings::default().to_options().expect("valid");
         assert_eq!(default.timeout, options.timeout);
+        assert_eq!(options.fingerprint_precedence, core.fingerprint_precedence);
+        assert_eq!(default.fingerprint_precedence, DatasetPrecedence::BuiltIn);
+    }
+
+    #[test]
+    fn the_dataset_wins_only_when_asked() {
+        let s =
+            parse(&["--fingerprints", "/data/wappalyzer", "--fingerprints-win"]).expect("parses");
+        let o = s.to_options().expect("valid");
+        assert_eq!(o.fingerprint_precedence, DatasetPrecedence::Dataset);
+        for off in ["0", "false", "no", "off"] {
+            let s = parse(&["--fingerprints-win", off]);
+            assert!(s.is_err() || s.is_ok_and(|s| !s.fingerprints_win), "{off}");
+        }
     }
 
     #[test]

@@ -211,6 +211,7 @@ pub fn analyze_page_within(
         script_srcs: &script_srcs,
         scripts: &scripts,
         js: config.js,
+        ..DetectInput::default()
     });
     if budget.exhausted() {
         return out;

@@ -27,7 +27,7 @@ pub mod site;
 
 pub use error::{Error, ErrorKind};
 pub use lead::Lead;
-pub use lead_audit_detect::{DetectInput, Detector};
+pub use lead_audit_detect::{DatasetPrecedence, DetectInput, Detector, Evidence};
 pub use options::{AuditOptions, BrowserMode};
 pub use pipeline::{Auditor, AuditorBuilder};
 pub use progress::{AuditContext, ProgressFn, Stage};

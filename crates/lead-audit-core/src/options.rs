@@ -75,6 +75,9 @@ pub struct AuditOptions {
     pub domain: crate::domain::DomainConfig,
     /// A Wappalyzer-format dataset to load in addition to the embedded fingerprints.
     pub fingerprints: Option<PathBuf>,
+    /// Which side wins where the embedded fingerprints and `fingerprints` both define a
+    /// field of one technology (see docs/detect.md).
+    pub fingerprint_precedence: lead_audit_detect::DatasetPrecedence,
     /// Host → address overrides, like curl's `--resolve` (the SSRF guard still applies).
     pub resolve: Vec<(String, SocketAddr)>,
     /// Score weights and thresholds.
@@ -99,6 +102,7 @@ impl Default for AuditOptions {
             domain_lookup: true,
             domain: crate::domain::DomainConfig::default(),
             fingerprints: None,
+            fingerprint_precedence: lead_audit_detect::DatasetPrecedence::BuiltIn,
             resolve: Vec::new(),
             score: ScoreConfig::default(),
         }

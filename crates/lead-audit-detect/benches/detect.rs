@@ -1,5 +1,6 @@
-//! Fingerprint matching on a ~150 KB page: the embedded set, and the embedded set plus a
-//! synthetic 3,000-technology dataset (the size of a full Wappalyzer dataset).
+//! Fingerprint matching on a ~150 KB page: the embedded set, the embedded set plus a
+//! synthetic 3,000-technology dataset (the size of a full Wappalyzer dataset), and the
+//! embedded set plus one `text` rule (the page's visible text gathered from the document).
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use lead_audit_detect::{DetectInput, Detector};
@@ -125,6 +126,13 @@ fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("tempdir");
     synthetic_dataset(dir.path());
     let full = Detector::with_dataset(dir.path()).expect("synthetic dataset loads");
+    let text_file = dir.path().join("text.json");
+    std::fs::write(
+        &text_file,
+        r#"{"Synthetic Text": {"cats": [59], "text": "Proudly made with Synth ([\\d.]+)\\;version:\\1"}}"#,
+    )
+    .expect("write");
+    let with_text = Detector::with_dataset(&text_file).expect("text dataset loads");
 
     let mut group = c.benchmark_group("detect");
     group.throughput(Throughput::Bytes(html.len() as u64));
@@ -133,6 +141,9 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("embedded_plus_3000_150kb", |b| {
         b.iter(|| full.detect(black_box(&input)))
+    });
+    group.bench_function("embedded_plus_text_rule_150kb", |b| {
+        b.iter(|| with_text.detect(black_box(&input)))
     });
     group.bench_function("parse_and_detect_150kb", |b| {
         b.iter(|| {

@@ -1,9 +1,11 @@
 //! Wappalyzer-format fingerprint files: parsing, loading from disk, the embedded set.
 
+use crate::evidence::Kinds;
+use crate::merge::{fill, normalize};
 use crate::Error;
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 /// A category from `categories.json`.
@@ -50,15 +52,48 @@ pub(crate) struct RawTech {
     pub requires: Vec<String>,
     #[serde(deserialize_with = "numbers")]
     pub requires_category: Vec<u32>,
+    #[serde(deserialize_with = "strings")]
+    pub robots: Vec<String>,
+    #[serde(deserialize_with = "strings")]
+    pub cert_issuer: Vec<String>,
+    #[serde(deserialize_with = "strings")]
+    pub text: Vec<String>,
     pub icon: Option<String>,
     pub website: Option<String>,
+    pub cpe: Option<String>,
+    /// Which fields came from the embedded set (nothing, as parsed).
+    #[serde(skip)]
+    pub builtin: Provenance,
 }
 
-/// Technologies by name and categories by id.
+/// The fields of an entry that the embedded set gave, after a merge.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Provenance {
+    /// Rule kinds whose patterns are the embedded entry's.
+    pub kinds: Kinds,
+    /// The `excludes` are the embedded entry's.
+    pub excludes: bool,
+}
+
+impl Provenance {
+    /// Everything from the embedded set.
+    pub fn builtin() -> Provenance {
+        Provenance {
+            kinds: Kinds::rules(),
+            excludes: true,
+        }
+    }
+}
+
+/// Technologies by name (one per normalised name) and categories by id.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Dataset {
     pub technologies: BTreeMap<String, RawTech>,
     pub categories: BTreeMap<u32, Category>,
+    /// Normalised name → the name the entry is kept under.
+    names: HashMap<String, String>,
+    /// Entries left out because their name normalises to nothing.
+    pub nameless: usize,
 }
 
 #[derive(Deserialize)]
@@ -100,10 +135,57 @@ fn named<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, Vec<String>
 }
 
 impl Dataset {
-    /// Adds `other`; its technologies and categories replace ours of the same name / id.
+    /// Adds `other`, read after `self`: an entry whose name normalises like one of ours is
+    /// merged into ours, ours winning field by field; our categories win by id.
     pub fn extend(&mut self, other: Dataset) {
-        self.technologies.extend(other.technologies);
-        self.categories.extend(other.categories);
+        self.nameless += other.nameless;
+        for (name, tech) in other.technologies {
+            self.insert(name, tech);
+        }
+        for (id, cat) in other.categories {
+            self.categories.entry(id).or_insert(cat);
+        }
+    }
+
+    /// Adds one entry; one already kept under the same normalised name wins field by field
+    /// and keeps its spelling. A name that normalises to nothing is left out.
+    pub fn insert(&mut self, name: String, tech: RawTech) {
+        let key = normalize(&name);
+        if key.is_empty() {
+            tracing::debug!(technology = %name, "technology without a usable name left out");
+            self.nameless += 1;
+            return;
+        }
+        match self.names.get(&key) {
+            Some(kept) => {
+                if let Some(first) = self.technologies.get_mut(kept) {
+                    fill(first, tech);
+                }
+            }
+            None => {
+                self.names.insert(key, name.clone());
+                self.technologies.insert(name, tech);
+            }
+        }
+    }
+
+    /// The name an entry normalising like `name` is kept under.
+    pub fn canonical(&self, name: &str) -> Option<&str> {
+        self.names.get(&normalize(name)).map(String::as_str)
+    }
+
+    /// Removes the entry kept under exactly `name`.
+    pub fn remove(&mut self, name: &str) -> Option<RawTech> {
+        let tech = self.technologies.remove(name)?;
+        self.names.remove(&normalize(name));
+        Some(tech)
+    }
+
+    /// Marks every field of every entry as the embedded set's.
+    pub fn mark_builtin(&mut self) {
+        for tech in self.technologies.values_mut() {
+            tech.builtin = Provenance::builtin();
+        }
     }
 
     /// Parses one technologies file (an object keyed by technology name).
@@ -203,7 +285,7 @@ impl Dataset {
         for (name, tech) in map {
             let tech = RawTech::deserialize(tech)
                 .map_err(|e| parse_error(path, &format!("technology {name:?}: {e}")))?;
-            self.technologies.insert(name, tech);
+            self.insert(name, tech);
         }
         Ok(())
     }
@@ -215,7 +297,7 @@ impl Dataset {
             let id = id
                 .parse::<u32>()
                 .map_err(|_| parse_error(path, &format!("category id {id:?} is not a number")))?;
-            self.categories.insert(id, cat);
+            self.categories.entry(id).or_insert(cat);
         }
         Ok(())
     }

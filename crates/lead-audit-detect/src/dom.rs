@@ -7,6 +7,7 @@
 //! in the document are run again on that content, parsed as a fragment within
 //! [`NOSCRIPT_CAP`] bytes per page.
 
+use crate::evidence::Evidence;
 use crate::group::Hit;
 use crate::pattern::Pattern;
 use scraper::{ElementRef, Html, Selector};
@@ -229,6 +230,7 @@ impl Rule {
         Hit {
             tech: self.tech,
             id: self.id,
+            kind: Evidence::Dom,
             confidence: self.confidence,
             version,
         }

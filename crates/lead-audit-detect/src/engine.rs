@@ -1,10 +1,13 @@
 //! A dataset compiled for matching: one pattern group per input kind, technology
 //! relations resolved to indices.
 
-use crate::dataset::{Category, Dataset, RawTech};
+use crate::dataset::{Category, Dataset, Provenance, RawTech};
 use crate::dom::DomRules;
+use crate::evidence::Evidence;
 use crate::group::{Group, Hit, NamedGroups};
+use crate::merge::normalize;
 use crate::pattern::Pattern;
+use crate::text::{visible_text, TEXT_CAP};
 use crate::DetectInput;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
@@ -14,6 +17,10 @@ const HTML_CAP: usize = 2 << 20;
 /// Per inline script, and for all inline scripts together.
 const SCRIPT_CAP: usize = 512 << 10;
 const SCRIPTS_TOTAL_CAP: usize = 2 << 20;
+/// robots.txt: rules naming a platform's paths sit at the top of the file.
+pub(crate) const ROBOTS_CAP: usize = 64 << 10;
+/// A certificate issuer's name is short; anything longer is not one.
+const CERT_ISSUER_CAP: usize = 1 << 10;
 
 /// A technology's identity and relations.
 #[derive(Debug)]
@@ -25,6 +32,10 @@ pub(crate) struct TechInfo {
     pub excludes: Vec<usize>,
     pub requires: Vec<usize>,
     pub requires_cats: Vec<u32>,
+    /// CPE name, when the entry gives one.
+    pub cpe: Option<String>,
+    /// Which of its rules and relations are the embedded set's.
+    pub builtin: Provenance,
 }
 
 /// The compiled dataset.
@@ -36,6 +47,9 @@ pub(crate) struct Engine {
     url: Group,
     script_src: Group,
     scripts: Group,
+    robots: Group,
+    cert_issuer: Group,
+    text: Group,
     headers: NamedGroups,
     cookies: NamedGroups,
     meta: NamedGroups,
@@ -52,12 +66,11 @@ impl Engine {
             categories: data.categories,
             ..Engine::default()
         };
-        let index: HashMap<&str, usize> = data
-            .technologies
-            .keys()
-            .enumerate()
-            .map(|(i, n)| (n.as_str(), i))
-            .collect();
+        // Relations name technologies by any spelling; the first entry of a spelling wins.
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for (i, name) in data.technologies.keys().enumerate() {
+            index.entry(normalize(name)).or_insert(i);
+        }
         let mut next_id = 0usize;
         for (t, (name, raw)) in data.technologies.iter().enumerate() {
             e.techs.push(relations(name, raw, &index));
@@ -76,21 +89,24 @@ impl Engine {
                 }
             };
             let mut skipped = 0;
-            for (list, group) in [
-                (&raw.html, &mut e.html),
-                (&raw.url, &mut e.url),
-                (&raw.script_src, &mut e.script_src),
-                (&raw.scripts, &mut e.scripts),
+            for (list, group, kind) in [
+                (&raw.html, &mut e.html, Evidence::Html),
+                (&raw.url, &mut e.url, Evidence::Url),
+                (&raw.script_src, &mut e.script_src, Evidence::ScriptSrc),
+                (&raw.scripts, &mut e.scripts, Evidence::Script),
+                (&raw.robots, &mut e.robots, Evidence::Robots),
+                (&raw.cert_issuer, &mut e.cert_issuer, Evidence::CertIssuer),
+                (&raw.text, &mut e.text, Evidence::Text),
             ] {
                 for p in list {
-                    add(&mut |id, pat| group.push(t, id, pat), p, &mut skipped);
+                    add(&mut |id, pat| group.push(t, id, pat, kind), p, &mut skipped);
                 }
             }
-            for (map, groups, lower) in [
-                (&raw.headers, &mut e.headers, true),
-                (&raw.cookies, &mut e.cookies, true),
-                (&raw.meta, &mut e.meta, true),
-                (&raw.js, &mut e.js, false),
+            for (map, groups, lower, kind) in [
+                (&raw.headers, &mut e.headers, true, Evidence::Header),
+                (&raw.cookies, &mut e.cookies, true, Evidence::Cookie),
+                (&raw.meta, &mut e.meta, true, Evidence::Meta),
+                (&raw.js, &mut e.js, false, Evidence::Js),
             ] {
                 for (key, patterns) in map {
                     let key = if lower {
@@ -100,7 +116,7 @@ impl Engine {
                     };
                     for p in patterns {
                         add(
-                            &mut |id, pat| groups.push(key.clone(), t, id, pat),
+                            &mut |id, pat| groups.push(key.clone(), t, id, pat, kind),
                             p,
                             &mut skipped,
                         );
@@ -113,7 +129,14 @@ impl Engine {
             e.skipped += skipped;
         }
         e.html.finish_sharing(e.dom.take_literals());
-        for g in [&mut e.url, &mut e.script_src, &mut e.scripts] {
+        for g in [
+            &mut e.url,
+            &mut e.script_src,
+            &mut e.scripts,
+            &mut e.robots,
+            &mut e.cert_issuer,
+            &mut e.text,
+        ] {
             g.finish();
         }
         for g in [&mut e.headers, &mut e.cookies, &mut e.meta, &mut e.js] {
@@ -169,6 +192,29 @@ impl Engine {
         for (path, value) in input.js {
             self.js.run(path, value.as_bytes(), &mut hits);
         }
+        if let Some(robots) = input.robots {
+            self.robots
+                .run(cap(robots.as_bytes(), ROBOTS_CAP), &mut hits);
+        }
+        if let Some(issuer) = input.cert_issuer {
+            self.cert_issuer
+                .run(cap(issuer.as_bytes(), CERT_ISSUER_CAP), &mut hits);
+        }
+        if !self.text.is_empty() {
+            // Read from the document only when some fingerprint asks for the text.
+            let derived;
+            let text = match (input.text, input.doc) {
+                (Some(text), _) => Some(text),
+                (None, Some(doc)) => {
+                    derived = visible_text(doc);
+                    Some(derived.as_str())
+                }
+                (None, None) => None,
+            };
+            if let Some(text) = text {
+                self.text.run(cap(text.as_bytes(), TEXT_CAP), &mut hits);
+            }
+        }
         if let Some(doc) = input.doc {
             self.dom.run(dom_seen.as_deref(), doc, &mut hits);
         }
@@ -183,9 +229,9 @@ impl Engine {
     }
 }
 
-fn relations(name: &str, raw: &RawTech, index: &HashMap<&str, usize>) -> TechInfo {
+fn relations(name: &str, raw: &RawTech, index: &HashMap<String, usize>) -> TechInfo {
     let lookup = |what: &str, target: &str| {
-        let found = index.get(target).copied();
+        let found = index.get(&normalize(target)).copied();
         if found.is_none() {
             tracing::debug!(
                 technology = name,
@@ -218,6 +264,8 @@ fn relations(name: &str, raw: &RawTech, index: &HashMap<&str, usize>) -> TechInf
         excludes: names(&raw.excludes, "excludes"),
         requires: names(&raw.requires, "requires"),
         requires_cats: raw.requires_category.clone(),
+        cpe: raw.cpe.clone(),
+        builtin: raw.builtin,
     }
 }
 

@@ -2,6 +2,7 @@
 //! an Aho-Corasick scan for their required literals plus one `RegexSet` for the patterns
 //! without a literal; only the candidates it yields run their own regex.
 
+use crate::evidence::Evidence;
 use crate::literal;
 use crate::pattern::Pattern;
 use crate::prefilter::Literals;
@@ -20,13 +21,16 @@ pub(crate) struct Entry {
     pub id: usize,
     /// The pattern.
     pub pattern: Pattern,
+    /// The kind of rule it is.
+    pub kind: Evidence,
 }
 
-/// One matched pattern: who, which entry, and the captured version.
+/// One matched pattern: who, which entry, of which kind, and the captured version.
 #[derive(Debug, Clone)]
 pub(crate) struct Hit {
     pub tech: usize,
     pub id: usize,
+    pub kind: Evidence,
     pub version: Option<String>,
     pub confidence: u8,
 }
@@ -49,8 +53,13 @@ pub(crate) struct Group {
 
 impl Group {
     /// Adds a pattern; call `finish` once all are in.
-    pub fn push(&mut self, tech: usize, id: usize, pattern: Pattern) {
-        self.entries.push(Entry { tech, id, pattern });
+    pub fn push(&mut self, tech: usize, id: usize, pattern: Pattern, kind: Evidence) {
+        self.entries.push(Entry {
+            tech,
+            id,
+            pattern,
+            kind,
+        });
     }
 
     /// Builds the prefilter and the set.
@@ -169,6 +178,7 @@ impl Group {
                 hits.push(Hit {
                     tech: entry.tech,
                     id: entry.id,
+                    kind: entry.kind,
                     version,
                     confidence: entry.pattern.confidence,
                 });
@@ -186,8 +196,11 @@ pub(crate) struct NamedGroups {
 
 impl NamedGroups {
     /// Adds a pattern under `name`, which the caller has normalised.
-    pub fn push(&mut self, name: String, tech: usize, id: usize, pattern: Pattern) {
-        self.groups.entry(name).or_default().push(tech, id, pattern);
+    pub fn push(&mut self, name: String, tech: usize, id: usize, pattern: Pattern, kind: Evidence) {
+        self.groups
+            .entry(name)
+            .or_default()
+            .push(tech, id, pattern, kind);
     }
 
     /// Builds every group.

@@ -5,17 +5,23 @@
 //! `RegexSet` covers the patterns without a literal, so a page is matched in one pass; only
 //! the candidate patterns then run their own regex to capture versions. `implies`,
 //! `requires` and `excludes` are resolved last.
+//!
+//! A loaded dataset is merged with the embedded fingerprints by normalised name (see
+//! [`DatasetPrecedence`] and docs/detect.md).
 
 mod dataset;
 mod dom;
 mod engine;
+mod evidence;
 mod group;
 mod literal;
+mod merge;
 mod pattern;
 mod prefilter;
 #[cfg(test)]
 mod proptests;
 mod resolve;
+mod text;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
@@ -23,7 +29,10 @@ mod embedded {
 
 use dataset::Dataset;
 use engine::Engine;
+pub use evidence::Evidence;
+pub use merge::DatasetPrecedence;
 use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
 use std::sync::LazyLock;
 
 /// One detected technology, as it appears in `AuditResult.technologies`.
@@ -38,6 +47,12 @@ pub struct Technology {
     pub categories: Vec<String>,
     /// 0..=100.
     pub confidence: u8,
+    /// The kinds of rule that matched, sorted; `[implied]` when only implied by another.
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
+    /// The fingerprint's CPE name, when it gives one.
+    #[serde(default)]
+    pub cpe: Option<String>,
 }
 
 /// Everything the engine can look at for one page. Header and cookie names are lowercase.
@@ -62,6 +77,13 @@ pub struct DetectInput<'a> {
     pub scripts: &'a [String],
     /// JavaScript globals seen by a browser (property path, stringified value).
     pub js: &'a [(String, String)],
+    /// The site's robots.txt body (the first 64 KiB are matched).
+    pub robots: Option<&'a str>,
+    /// The issuer of the site's TLS certificate (organisation and common name).
+    pub cert_issuer: Option<&'a str>,
+    /// The page's visible text; when absent and some fingerprint has `text` patterns, it is
+    /// read from `doc` (the body's text outside scripts and styles, first 256 KiB).
+    pub text: Option<&'a str>,
 }
 
 /// Why a fingerprint dataset could not be loaded.
@@ -95,8 +117,9 @@ static EMBEDDED: LazyLock<Detector> = LazyLock::new(|| Detector {
     engine: Engine::compile(embedded_dataset()),
 });
 
-/// The shipped dataset. The files are checked by the crate's tests, so a parse error here
-/// is a packaging bug: it is logged and that file left out rather than aborting.
+/// The shipped dataset, every field marked as the embedded set's. The files are checked by
+/// the crate's tests, so a parse error here is a packaging bug: it is logged and that file
+/// left out rather than aborting.
 fn embedded_dataset() -> Dataset {
     let mut data = Dataset::parse_categories("categories.json", embedded::CATEGORIES)
         .unwrap_or_else(|e| {
@@ -109,7 +132,52 @@ fn embedded_dataset() -> Dataset {
             Err(e) => tracing::error!(error = %e, "embedded fingerprints unreadable"),
         }
     }
+    data.mark_builtin();
     data
+}
+
+/// Builds a [`Detector`]: the embedded fingerprints, optionally with a dataset merged in.
+#[derive(Debug, Clone, Default)]
+pub struct DetectorBuilder {
+    dataset: Option<PathBuf>,
+    precedence: DatasetPrecedence,
+}
+
+impl DetectorBuilder {
+    /// Merges the Wappalyzer-format dataset at `path` (a directory of `technologies/*.json`
+    /// + `categories.json`, or one JSON file) with the embedded fingerprints.
+    pub fn dataset(mut self, path: impl Into<PathBuf>) -> Self {
+        self.dataset = Some(path.into());
+        self
+    }
+
+    /// Which side wins a field both define (default: the embedded entry).
+    pub fn precedence(mut self, precedence: DatasetPrecedence) -> Self {
+        self.precedence = precedence;
+        self
+    }
+
+    /// Loads, merges and compiles.
+    pub fn build(self) -> Result<Detector, Error> {
+        let Some(path) = &self.dataset else {
+            return Ok(Detector {
+                engine: Engine::compile(embedded_dataset()),
+            });
+        };
+        let loaded = Dataset::load(path)?;
+        let data = merge::overlay(embedded_dataset(), loaded, self.precedence);
+        let nameless = data.nameless;
+        let engine = Engine::compile(data);
+        tracing::info!(
+            path = %path.display(),
+            technologies = engine.techs.len(),
+            skipped_patterns = engine.skipped,
+            nameless,
+            precedence = ?self.precedence,
+            "fingerprint dataset loaded"
+        );
+        Ok(Detector { engine })
+    }
 }
 
 impl Detector {
@@ -118,19 +186,16 @@ impl Detector {
         &EMBEDDED
     }
 
-    /// The embedded fingerprints plus a Wappalyzer-format dataset at `path` (a directory of
-    /// `technologies/*.json` + `categories.json`, or one JSON file). Entries at `path` win.
+    /// A builder: the embedded fingerprints, a dataset, which side wins.
+    pub fn builder() -> DetectorBuilder {
+        DetectorBuilder::default()
+    }
+
+    /// The embedded fingerprints merged with a Wappalyzer-format dataset at `path` (a
+    /// directory of `technologies/*.json` + `categories.json`, or one JSON file); the
+    /// embedded entries win fields both define ([`DatasetPrecedence::BuiltIn`]).
     pub fn with_dataset(path: &std::path::Path) -> Result<Detector, Error> {
-        let mut data = embedded_dataset();
-        data.extend(Dataset::load(path)?);
-        let engine = Engine::compile(data);
-        tracing::info!(
-            path = %path.display(),
-            technologies = engine.techs.len(),
-            skipped_patterns = engine.skipped,
-            "fingerprint dataset loaded"
-        );
-        Ok(Detector { engine })
+        Detector::builder().dataset(path).build()
     }
 
     /// All technologies found on one page, implies and excludes resolved.
@@ -159,7 +224,8 @@ impl Detector {
     }
 }
 
-/// Merges technologies found on another page: highest confidence and first version win.
+/// Merges technologies found on another page: highest confidence and first version win,
+/// evidence is joined (`implied` only while no rule found the technology).
 pub fn merge(into: &mut Vec<Technology>, more: Vec<Technology>) {
     for t in more {
         match into.iter_mut().find(|x| x.name == t.name) {
@@ -167,6 +233,15 @@ pub fn merge(into: &mut Vec<Technology>, more: Vec<Technology>) {
                 x.confidence = x.confidence.max(t.confidence);
                 if x.version.is_none() {
                     x.version = t.version;
+                }
+                if x.cpe.is_none() {
+                    x.cpe = t.cpe;
+                }
+                x.evidence.extend(t.evidence);
+                x.evidence.sort_unstable();
+                x.evidence.dedup();
+                if x.evidence.len() > 1 {
+                    x.evidence.retain(|e| *e != Evidence::Implied);
                 }
             }
             None => into.push(t),
@@ -208,5 +283,43 @@ mod tests {
             }
         }
         assert_eq!(Detector::embedded().skipped_patterns(), 0);
+        assert_eq!(data.nameless, 0);
+    }
+
+    #[test]
+    fn evidence_of_pages_is_joined() {
+        let t = |evidence: Vec<Evidence>| Technology {
+            name: "T".into(),
+            version: None,
+            categories: vec![],
+            confidence: 50,
+            evidence,
+            cpe: None,
+        };
+        let mut all = vec![t(vec![Evidence::Implied])];
+        merge(&mut all, vec![t(vec![Evidence::Html, Evidence::Header])]);
+        assert_eq!(all[0].evidence, [Evidence::Header, Evidence::Html]);
+        merge(&mut all, vec![t(vec![Evidence::Implied])]);
+        assert_eq!(all[0].evidence, [Evidence::Header, Evidence::Html]);
+    }
+
+    #[test]
+    fn old_json_without_evidence_reads() {
+        let t: Technology = serde_json::from_str(
+            r#"{"name":"WordPress","version":null,"categories":["CMS"],"confidence":100}"#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(t.evidence.is_empty());
+        assert_eq!(t.cpe, None);
+        let json = serde_json::to_string(&Technology {
+            evidence: vec![Evidence::ScriptSrc, Evidence::CertIssuer],
+            cpe: Some("cpe:2.3:a:x:y:*:*:*:*:*:*:*:*".into()),
+            ..t
+        })
+        .unwrap_or_default();
+        assert!(
+            json.contains(r#""evidence":["scriptSrc","certIssuer"]"#),
+            "{json}"
+        );
     }
 }

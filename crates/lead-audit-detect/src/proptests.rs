@@ -366,3 +366,94 @@ proptest! {
         }
     }
 }
+
+/// Spellings of a few names, ones that normalise to nothing among them.
+const SPELLINGS: &[&str] = &[
+    "Mailchimp",
+    "MailChimp",
+    "mail-chimp",
+    "Rank Math",
+    "RankMath",
+    "rank_math",
+    "Owl Carousel",
+    "OWL Carousel",
+    "C++",
+    "C#",
+    "",
+    " . ",
+];
+
+/// Dataset entries: a spelling and a marker of which entry it is.
+fn entries() -> impl Strategy<Value = Vec<(&'static str, usize)>> {
+    prop::collection::vec(prop::sample::select(SPELLINGS), 0..10)
+        .prop_map(|names| names.into_iter().enumerate().map(|(i, n)| (n, i)).collect())
+}
+
+fn dataset_of(entries: &[(&str, usize)]) -> Dataset {
+    let mut data = Dataset::default();
+    for &(name, i) in entries {
+        let tech = crate::dataset::RawTech {
+            html: vec![format!("marker-{i}")],
+            cats: if i % 2 == 0 { vec![1] } else { Vec::new() },
+            ..Default::default()
+        };
+        data.insert(name.to_owned(), tech);
+    }
+    data
+}
+
+/// The embedded-like side: two of the names, spelt one way.
+fn builtin() -> Dataset {
+    let mut data = dataset_of(&[("Mailchimp", 100), ("Owl Carousel", 101)]);
+    data.mark_builtin();
+    data
+}
+
+/// Normalised name → (kept name, html) of every entry.
+fn summary(data: &Dataset) -> std::collections::BTreeMap<String, (String, Vec<String>)> {
+    data.technologies
+        .iter()
+        .map(|(name, t)| {
+            (
+                crate::merge::normalize(name),
+                (name.clone(), t.html.clone()),
+            )
+        })
+        .collect()
+}
+
+proptest! {
+    #[test]
+    fn merging_is_deterministic_and_its_names_do_not_depend_on_order(
+        (list, shuffled) in entries().prop_flat_map(|v| (Just(v.clone()), Just(v).prop_shuffle())),
+        dataset_wins in any::<bool>(),
+    ) {
+        use crate::merge::{normalize, overlay, DatasetPrecedence};
+        let precedence = if dataset_wins { DatasetPrecedence::Dataset } else { DatasetPrecedence::BuiltIn };
+        let merged = overlay(builtin(), dataset_of(&list), precedence);
+        let again = overlay(builtin(), dataset_of(&list), precedence);
+        prop_assert_eq!(summary(&merged), summary(&again));
+        let other = overlay(builtin(), dataset_of(&shuffled), precedence);
+        let (a, b) = (summary(&merged), summary(&other));
+        // One entry per normalised name, the same names whatever the order.
+        prop_assert_eq!(a.len(), merged.technologies.len());
+        prop_assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+        let expected: HashSet<String> = list
+            .iter()
+            .map(|(n, _)| normalize(n))
+            .chain(["mailchimp".to_owned(), "owlcarousel".to_owned()])
+            .filter(|k| !k.is_empty())
+            .collect();
+        prop_assert_eq!(a.keys().cloned().collect::<HashSet<_>>(), expected);
+        // The embedded spelling and, when it wins, its fields, whatever the dataset's order.
+        for (key, spelling, marker) in [("mailchimp", "Mailchimp", "marker-100"), ("owlcarousel", "Owl Carousel", "marker-101")] {
+            prop_assert_eq!(&a[key].0, spelling);
+            prop_assert_eq!(&b[key].0, spelling);
+            if !dataset_wins {
+                prop_assert_eq!(&a[key].1, &vec![marker.to_owned()]);
+            }
+        }
+        let nameless = list.iter().filter(|(n, _)| normalize(n).is_empty()).count();
+        prop_assert_eq!(merged.nameless, nameless);
+    }
+}

@@ -1,7 +1,9 @@
 //! From pattern hits to the reported technologies: confidence per technology, best
-//! version, then `implies` (transitively), `requires` and `excludes`.
+//! version, the kinds of rule that matched, then `implies` (transitively), `requires` and
+//! `excludes`.
 
 use crate::engine::Engine;
+use crate::evidence::{Evidence, Kinds};
 use crate::group::Hit;
 use crate::Technology;
 use std::collections::{BTreeMap, HashSet};
@@ -10,7 +12,10 @@ use std::collections::{BTreeMap, HashSet};
 #[derive(Debug, Clone, Default)]
 struct Found {
     confidence: u32,
+    /// The part of `confidence` that the embedded set's rules gave.
+    builtin_confidence: u32,
     version: Option<String>,
+    kinds: Kinds,
 }
 
 /// Resolves `hits` into the reported list, ordered by category priority then name.
@@ -19,9 +24,13 @@ pub(crate) fn resolve(engine: &Engine, hits: Vec<Hit>) -> Vec<Technology> {
     let mut counted: HashSet<usize> = HashSet::new();
     for hit in hits {
         let found = direct.entry(hit.tech).or_default();
+        found.kinds.insert(hit.kind);
         // A pattern matching several inputs (two script URLs) counts once.
         if counted.insert(hit.id) {
             found.confidence += u32::from(hit.confidence);
+            if engine.techs[hit.tech].builtin.kinds.contains(hit.kind) {
+                found.builtin_confidence += u32::from(hit.confidence);
+            }
         }
         if let Some(v) = hit.version {
             if is_better_version(&v, found.version.as_deref()) {
@@ -39,9 +48,17 @@ pub(crate) fn resolve(engine: &Engine, hits: Vec<Hit>) -> Vec<Technology> {
         }
         all = implied(engine, &direct);
     }
+    // A dataset's `excludes` does not remove what the embedded rules are sure of.
+    let protected = |t: &usize| direct.get(t).is_some_and(|f| f.builtin_confidence >= 100);
     let excluded: HashSet<usize> = all
         .keys()
-        .flat_map(|&t| engine.techs[t].excludes.iter().copied())
+        .flat_map(|&t| {
+            let info = &engine.techs[t];
+            info.excludes
+                .iter()
+                .filter(move |e| info.builtin.excludes || !protected(e))
+                .copied()
+        })
         .collect();
     if !excluded.is_empty() {
         direct.retain(|t, _| !excluded.contains(t));
@@ -58,11 +75,18 @@ pub(crate) fn resolve(engine: &Engine, hits: Vec<Hit>) -> Vec<Technology> {
                 .filter_map(|c| engine.categories.get(c))
                 .collect();
             let priority = cats.iter().map(|c| c.priority).min().unwrap_or(u32::MAX);
+            let evidence = if found.kinds.is_empty() {
+                vec![Evidence::Implied]
+            } else {
+                found.kinds.to_vec()
+            };
             let tech = Technology {
                 name: info.name.clone(),
                 version: found.version,
                 categories: cats.into_iter().map(|c| c.name.clone()).collect(),
                 confidence: found.confidence.min(100) as u8,
+                evidence,
+                cpe: info.cpe.clone(),
             };
             (priority, tech)
         })

@@ -201,13 +201,18 @@ fn bad_regexes_are_skipped_not_fatal() {
 }
 
 #[test]
-fn dataset_entries_override_embedded_and_add_to_them() {
-    let d = detector(r#"{"WordPress": {"cats": [900], "html": "tcustom-wp-marker"}}"#);
+fn dataset_entries_merge_into_embedded_and_add_to_them() {
+    let d = detector(
+        r#"{"wordpress": {"cats": [900], "html": "tcustom-wp-marker", "url": "/tcustom-wp-path/"}}"#,
+    );
+    // The embedded html rules win; the dataset's url rule fills a field they lack.
     let techs = Page::new("https://a.example/", "<p>tcustom-wp-marker</p>").detect(&d);
+    assert!(find(&techs, "WordPress").is_none(), "{techs:?}");
+    let techs = Page::new("https://a.example/tcustom-wp-path/", "").detect(&d);
     let wp = found(&techs, "WordPress");
-    assert_eq!(wp.categories, ["Test things"]);
-    // The replaced entry no longer implies PHP; other embedded entries remain.
-    assert!(find(&techs, "PHP").is_none());
+    assert_eq!(wp.categories, ["CMS", "Blogs"]);
+    // The merged entry keeps the embedded implications; other embedded entries remain.
+    found(&techs, "PHP");
     let techs = Page::new("https://a.example/", "")
         .header("server", "nginx/1.25.3")
         .detect(&d);

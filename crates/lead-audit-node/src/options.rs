@@ -66,6 +66,9 @@ pub struct AuditOptions {
     /// A Wappalyzer-format fingerprint dataset (directory or JSON file) loaded beside the
     /// embedded one, once per process.
     pub fingerprints: Option<String>,
+    /// Where the embedded fingerprints and `fingerprints` both define a field of one
+    /// technology, the dataset's wins (default false: the embedded one's).
+    pub fingerprints_win: Option<bool>,
     /// Allow loopback and private addresses; the SSRF guard is on by default.
     pub allow_private_networks: Option<bool>,
     /// User-Agent of every request.
@@ -153,6 +156,7 @@ impl AuditOptions {
             default_region: region("defaultRegion", self.default_region.as_deref())?
                 .unwrap_or(defaults.default_region),
             fingerprints,
+            fingerprints_win: self.fingerprints_win.unwrap_or(false),
             allow_private_networks: self.allow_private_networks.unwrap_or(false),
             user_agent,
             resolve,
@@ -436,6 +440,15 @@ mod tests {
         assert_eq!(c.default_region, "DE");
         assert_eq!(c.resolve.len(), 1);
         assert!(c.allow_private_networks && !c.domain_lookup);
+        assert_eq!(
+            c.fingerprint_precedence,
+            lead_audit_core::DatasetPrecedence::BuiltIn
+        );
+        let o = read(json!({"fingerprintsWin": true})).expect("valid");
+        assert_eq!(
+            core(&o).expect("valid").fingerprint_precedence,
+            lead_audit_core::DatasetPrecedence::Dataset
+        );
 
         let o = read(json!({"browserTabs": 2, "browserTimeout": 4})).expect("valid");
         let browser = o

@@ -60,6 +60,37 @@ pub enum Via {
     Browser,
 }
 
+/// The kind of fingerprint rule that found a technology (`implied`: only implied by another).
+#[napi(string_enum)]
+pub enum Evidence {
+    #[napi(value = "header")]
+    Header,
+    #[napi(value = "cookie")]
+    Cookie,
+    #[napi(value = "meta")]
+    Meta,
+    #[napi(value = "scriptSrc")]
+    ScriptSrc,
+    #[napi(value = "script")]
+    Script,
+    #[napi(value = "html")]
+    Html,
+    #[napi(value = "dom")]
+    Dom,
+    #[napi(value = "url")]
+    Url,
+    #[napi(value = "js")]
+    Js,
+    #[napi(value = "robots")]
+    Robots,
+    #[napi(value = "certIssuer")]
+    CertIssuer,
+    #[napi(value = "text")]
+    Text,
+    #[napi(value = "implied")]
+    Implied,
+}
+
 /// How much an audit issue matters.
 #[napi(string_enum)]
 pub enum Severity {
@@ -110,6 +141,10 @@ pub struct Technology {
     pub categories: Vec<String>,
     /// 0 to 100.
     pub confidence: u32,
+    /// The kinds of rule that matched, sorted; `['implied']` when only implied by another.
+    pub evidence: Vec<Evidence>,
+    /// The fingerprint's CPE name, when it gives one.
+    pub cpe: Option<String>,
 }
 
 /// A failing check.
@@ -257,6 +292,28 @@ impl From<core::Technology> for Technology {
             version: t.version,
             categories: t.categories,
             confidence: u32::from(t.confidence),
+            evidence: t.evidence.into_iter().map(Evidence::from).collect(),
+            cpe: t.cpe,
+        }
+    }
+}
+
+impl From<core::Evidence> for Evidence {
+    fn from(e: core::Evidence) -> Self {
+        match e {
+            core::Evidence::Header => Self::Header,
+            core::Evidence::Cookie => Self::Cookie,
+            core::Evidence::Meta => Self::Meta,
+            core::Evidence::ScriptSrc => Self::ScriptSrc,
+            core::Evidence::Script => Self::Script,
+            core::Evidence::Html => Self::Html,
+            core::Evidence::Dom => Self::Dom,
+            core::Evidence::Url => Self::Url,
+            core::Evidence::Js => Self::Js,
+            core::Evidence::Robots => Self::Robots,
+            core::Evidence::CertIssuer => Self::CertIssuer,
+            core::Evidence::Text => Self::Text,
+            core::Evidence::Implied => Self::Implied,
         }
     }
 }

@@ -191,6 +191,8 @@ mod tests {
             version: version.map(Into::into),
             categories: vec![],
             confidence: 100,
+            evidence: vec![],
+            cpe: None,
         }
     }
 

@@ -261,6 +261,8 @@ pub fn build_report(site: &SiteFacts<'_>) -> AuditReport {
             version: None,
             categories: vec!["Web frameworks".into()],
             confidence: 100,
+            evidence: vec![lead_audit_detect::Evidence::Dom],
+            cpe: None,
         });
     }
     for f in check_software(&techs, site.now.date_naive()) {
@@ -631,6 +633,8 @@ mod tests {
             version: Some(v.into()),
             categories: vec![],
             confidence: 100,
+            evidence: vec![],
+            cpe: None,
         };
         let mut site = Site {
             techs: vec![

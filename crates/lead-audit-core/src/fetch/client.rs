@@ -59,6 +59,8 @@ pub struct FetchedPage {
     pub elapsed: Duration,
     /// Expiry of the certificate of the final hop, when https.
     pub cert_expires_at: Option<DateTime<Utc>>,
+    /// Issuer of that certificate, organisation then common name (`Let's Encrypt, R3`).
+    pub cert_issuer: Option<String>,
 }
 
 impl FetchedPage {
@@ -202,7 +204,7 @@ impl Fetcher {
             }
             let status = resp.status().as_u16();
             let headers = header_pairs(&resp);
-            let cert_expires_at = cert_expiry(&resp);
+            let (cert_expires_at, cert_issuer) = cert_details(&resp);
             let (body, truncated) = self.read_body(&mut resp, deadline).await?;
             return Ok(FetchedPage {
                 url: current,
@@ -212,6 +214,7 @@ impl Fetcher {
                 truncated,
                 elapsed: started.elapsed(),
                 cert_expires_at,
+                cert_issuer,
             });
         }
         Err(FetchError::new(
@@ -418,13 +421,35 @@ fn header_pairs(resp: &reqwest::Response) -> Vec<(String, String)> {
         .collect()
 }
 
-fn cert_expiry(resp: &reqwest::Response) -> Option<DateTime<Utc>> {
-    let der = resp
+/// Expiry and issuer of the peer certificate, parsed once.
+fn cert_details(resp: &reqwest::Response) -> (Option<DateTime<Utc>>, Option<String>) {
+    let Some(der) = resp
         .extensions()
-        .get::<reqwest::tls::TlsInfo>()?
-        .peer_certificate()?;
-    let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
-    DateTime::from_timestamp(cert.validity().not_after.timestamp(), 0)
+        .get::<reqwest::tls::TlsInfo>()
+        .and_then(|tls| tls.peer_certificate())
+    else {
+        return (None, None);
+    };
+    let Ok((_, cert)) = x509_parser::parse_x509_certificate(der) else {
+        return (None, None);
+    };
+    (
+        DateTime::from_timestamp(cert.validity().not_after.timestamp(), 0),
+        issuer_name(cert.issuer()),
+    )
+}
+
+/// `O, CN` of a certificate's issuer (either alone when the other is missing).
+fn issuer_name(issuer: &x509_parser::x509::X509Name<'_>) -> Option<String> {
+    let org = issuer.iter_organization().find_map(|a| a.as_str().ok());
+    let cn = issuer.iter_common_name().find_map(|a| a.as_str().ok());
+    let parts: Vec<&str> = [org, cn]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(", "))
 }
 
 /// Maps a reqwest error onto an [`ErrorKind`], finding our resolver's verdict or hyper's parse
@@ -498,5 +523,39 @@ mod tests {
             "{message}"
         );
         assert!(message.len() < 400, "{}", message.len());
+    }
+
+    /// A DER-encoded X.509 name from (attribute OID tail, value) pairs under 2.5.4.
+    fn name_der(attrs: &[(u8, &str)]) -> Vec<u8> {
+        let tlv = |tag: u8, content: Vec<u8>| {
+            let mut out = vec![tag, u8::try_from(content.len()).expect("short")];
+            out.extend(content);
+            out
+        };
+        let rdns: Vec<u8> = attrs
+            .iter()
+            .flat_map(|&(oid, value)| {
+                let mut atv = tlv(0x06, vec![0x55, 0x04, oid]);
+                atv.extend(tlv(0x0c, value.as_bytes().to_vec()));
+                tlv(0x31, tlv(0x30, atv))
+            })
+            .collect();
+        tlv(0x30, rdns)
+    }
+
+    #[test]
+    fn the_issuer_reads_organisation_then_common_name() {
+        use x509_parser::prelude::FromDer;
+        let issuer = |attrs: &[(u8, &str)]| {
+            let der = name_der(attrs);
+            let (_, name) = x509_parser::x509::X509Name::from_der(&der).expect("a name");
+            issuer_name(&name)
+        };
+        assert_eq!(
+            issuer(&[(6, "US"), (10, "Let's Encrypt"), (3, "R3")]).as_deref(),
+            Some("Let's Encrypt, R3")
+        );
+        assert_eq!(issuer(&[(3, "Only CN")]).as_deref(), Some("Only CN"));
+        assert_eq!(issuer(&[(6, "US"), (10, " ")]), None);
     }
 }

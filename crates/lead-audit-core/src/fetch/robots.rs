@@ -16,6 +16,8 @@ pub struct Robots {
     pub sitemaps: Vec<String>,
     /// What the rules say about the site root `/`.
     pub root: RootRule,
+    /// The body's first [`BODY_CAP`] bytes, for `robots` fingerprints.
+    pub body: Option<String>,
 }
 
 /// What robots.txt says about the site root `/`.
@@ -27,6 +29,9 @@ pub enum RootRule {
     /// The group of this user agent (`*`, or ours) disallows `/`.
     Disallowed(&'static str),
 }
+
+/// Bytes of the body kept: fingerprints look at the top of the file.
+pub const BODY_CAP: usize = 64 * 1024;
 
 /// The agent token our rules are looked up under (`User-agent: lead-audit`, else `*`).
 pub const AGENT: &str = "lead-audit";
@@ -45,15 +50,18 @@ impl Robots {
 
     /// Parses a robots.txt body.
     pub fn parse(body: &[u8]) -> Self {
+        let kept = Some(capped_text(body));
         match Robot::new(AGENT, body) {
             Ok(robot) => Self {
                 exists: true,
                 sitemaps: robot.sitemaps.clone(),
                 root: root_rule(&robot, body),
                 rules: Some(robot),
+                body: kept,
             },
             Err(_) => Self {
                 exists: true,
+                body: kept,
                 ..Self::default()
             },
         }
@@ -76,6 +84,17 @@ fn root_rule(robot: &Robot, body: &[u8]) -> RootRule {
     } else {
         RootRule::Allowed
     }
+}
+
+/// The first [`BODY_CAP`] bytes as text, a character cut in half dropped.
+fn capped_text(body: &[u8]) -> String {
+    let mut text = String::from_utf8_lossy(&body[..body.len().min(BODY_CAP)]).into_owned();
+    let end = (0..=text.len().min(BODY_CAP))
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
+    text.truncate(end);
+    text
 }
 
 #[cfg(test)]
@@ -129,5 +148,27 @@ mod tests {
             assert_eq!(root(allowed), RootRule::Allowed, "{allowed:?}");
         }
         assert_eq!(Robots::default().root, RootRule::Allowed);
+    }
+
+    #[test]
+    fn the_body_is_kept_within_the_cap() {
+        let r = Robots::parse(b"User-agent: *\nDisallow: /wp-admin/\n");
+        assert_eq!(
+            r.body.as_deref(),
+            Some("User-agent: *\nDisallow: /wp-admin/\n")
+        );
+        // A character cut in half at the cap, and megabytes past it.
+        let mut huge = "Disallow: /x/\n".repeat(1 << 20).into_bytes();
+        huge.truncate(BODY_CAP - 1);
+        huge.extend_from_slice("é".repeat(1 << 20).as_bytes());
+        let r = Robots::parse(&huge);
+        let body = r.body.unwrap_or_default();
+        assert!(
+            body.len() <= BODY_CAP && body.len() >= BODY_CAP - 4,
+            "{}",
+            body.len()
+        );
+        assert!(body.starts_with("Disallow: /x/"));
+        assert!(Robots::default().body.is_none());
     }
 }

@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 
 use futures::stream::{self, StreamExt};
+use lead_audit_detect::{DetectInput, Detector, Technology};
 use tokio::time::Instant;
 use url::Url;
 
@@ -102,6 +103,7 @@ impl Inner {
             ));
         }
         let home_url = home.url.clone();
+        let cert_issuer = home.cert_issuer.clone();
         let region = lead.country.clone();
 
         // Site-wide checks run beside the crawl.
@@ -168,10 +170,37 @@ impl Inner {
                 }
             }
         }
+        let site_techs = site_technologies(
+            self.detector.get(),
+            &home_url,
+            &robots,
+            cert_issuer.as_deref(),
+        );
+        lead_audit_detect::merge(&mut visits[0].analysis.technologies, site_techs);
         // The pages are analysed; what is left is merging them (reported before the domain
         // lookup the crawl ran beside, as the stages' order promises).
         ctx.report(Stage::Analyzing);
         crawl.site = Some(Site { visits, checks });
         crawl
     }
+}
+
+/// What robots.txt and the TLS certificate show (`robots` and `certIssuer` fingerprints),
+/// joined to the home page's technologies: the home page is analysed while robots.txt is
+/// still being fetched, so these are matched on their own, once both are known.
+fn site_technologies(
+    detector: &Detector,
+    home: &Url,
+    robots: &Robots,
+    cert_issuer: Option<&str>,
+) -> Vec<Technology> {
+    if robots.body.is_none() && cert_issuer.is_none() {
+        return Vec::new();
+    }
+    detector.detect(&DetectInput {
+        url: home.as_str(),
+        robots: robots.body.as_deref(),
+        cert_issuer,
+        ..DetectInput::default()
+    })
 }

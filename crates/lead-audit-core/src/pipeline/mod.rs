@@ -82,7 +82,12 @@ impl AuditorBuilder {
         let options = self.options;
         options.validate()?;
         let detector = match &options.fingerprints {
-            Some(path) => DetectorRef::Loaded(Arc::new(Detector::with_dataset(path)?)),
+            Some(path) => DetectorRef::Loaded(Arc::new(
+                Detector::builder()
+                    .dataset(path)
+                    .precedence(options.fingerprint_precedence)
+                    .build()?,
+            )),
             None => DetectorRef::Embedded(Detector::embedded()),
         };
         let js_paths = detector.get().js_paths();

@@ -35,6 +35,8 @@ fn tech(name: &str, category: &str) -> Technology {
         version: None,
         categories: vec![category.into()],
         confidence: 100,
+        evidence: vec![],
+        cpe: None,
     }
 }
 

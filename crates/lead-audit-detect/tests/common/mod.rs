@@ -1,4 +1,6 @@
 //! Builds a `DetectInput` the way the pipeline does: parse once, pass the parts.
+// Each test file uses a part of the helpers.
+#![allow(dead_code)]
 
 use lead_audit_detect::{DetectInput, Detector, Technology};
 
