@@ -324,6 +324,15 @@ fn evidence(result: &AuditResult, issue: &AuditIssue, lang: Lang, s: &Strings) -
             let n = num(a.render_blocking_scripts?.into());
             Some(s.evidence("blocking", &[("n", &n)]))
         }
+        // These messages only restate the title.
+        "missing-title"
+        | "missing-meta-description"
+        | "no-h1"
+        | "no-structured-data"
+        | "no-open-graph"
+        | "no-favicon"
+        | "no-robots-txt"
+        | "no-sitemap" => None,
         _ if lang == Lang::En && !issue.message.trim().is_empty() => {
             Some(s.evidence("message", &[("message", &issue.message)]))
         }
