@@ -47,19 +47,33 @@ impl Brand {
             .extension()
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase);
-        let mut brand: Brand = match ext.as_deref() {
+        let brand: Brand = match ext.as_deref() {
             Some("toml") => toml::from_str(&text).map_err(|e| bad(e.to_string()))?,
             Some("json") => serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?,
             _ => return Err(bad("a brand file must be .toml or .json".into())),
         };
-        if brand.name.trim().is_empty() {
+        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        brand.checked(&base).map_err(|e| match e {
+            ReportError::Brand { message, .. } => bad(message),
+            other => other,
+        })
+    }
+
+    /// The brand made ready for a report: the name checked and the logo inlined (a path read
+    /// relative to `base`, a data URI decoded and encoded again under the type its bytes
+    /// show). For a brand built in code or deserialized from a caller's options.
+    pub fn checked(mut self, base: &Path) -> Result<Self, ReportError> {
+        let bad = |message: String| ReportError::Brand {
+            path: base.display().to_string(),
+            message,
+        };
+        if self.name.trim().is_empty() {
             return Err(bad("`name` must not be empty".into()));
         }
-        if let Some(logo) = brand.logo.take().filter(|l| !l.trim().is_empty()) {
-            let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
-            brand.logo = Some(logo_data_uri(&logo, &base).map_err(bad)?);
+        if let Some(logo) = self.logo.take().filter(|l| !l.trim().is_empty()) {
+            self.logo = Some(logo_data_uri(&logo, base).map_err(bad)?);
         }
-        Ok(brand)
+        Ok(self)
     }
 }
 
@@ -149,6 +163,21 @@ mod tests {
         let b = Brand::load(&json).expect("json brand");
         assert_eq!(b.phone.as_deref(), Some("+1 555 0100"));
         assert_eq!(b.logo, None);
+    }
+
+    #[test]
+    fn a_brand_from_code_is_checked_and_its_data_uri_retyped() {
+        use base64::Engine;
+        let data = base64::engine::general_purpose::STANDARD.encode(PNG);
+        let brand = Brand {
+            name: "Acme".into(),
+            logo: Some(format!("data:image/svg+xml;base64,{data}")),
+            ..Brand::default()
+        };
+        let checked = brand.checked(Path::new(".")).expect("checked");
+        assert_eq!(checked.logo, Some(format!("data:image/png;base64,{data}")));
+        let nameless = Brand::default().checked(Path::new("."));
+        assert!(nameless.is_err_and(|e| e.kind() == "brand"));
     }
 
     #[test]

@@ -93,7 +93,11 @@ pub(crate) fn lead_view(
         contacts: contacts(result, lang),
         contact_form: result.audit.contact_form == Some(true),
         domain: domain(result, lang),
-        brand: opts.brand.clone(),
+        // Only an inlined logo: a path or URL would be a request from the page.
+        brand: opts.brand.clone().map(|mut b| {
+            b.logo = b.logo.filter(|l| l.starts_with("data:image/"));
+            b
+        }),
     };
     (view, all)
 }
