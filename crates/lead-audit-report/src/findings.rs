@@ -232,10 +232,10 @@ fn finding(
                 (rule.weight)(score),
                 text.map_or_else(|| label.clone(), |t| fill(&t.title, &[("label", &label)])),
                 text.map(|t| t.why.clone()),
-                Some(issue.message.clone()),
+                Some(clip(&issue.message, 500)),
             )
         }
-        _ => (Group::Other, 0, issue.message.clone(), None, None),
+        _ => (Group::Other, 0, clip(&issue.message, 300), None, None),
     };
     Finding {
         id: id.to_owned(),
@@ -258,10 +258,10 @@ fn software_label(result: &AuditResult, issue: &AuditIssue) -> String {
         .chain(&a.eol_software)
         .filter(|label| issue.message.starts_with(label.as_str()))
         .max_by_key(|label| label.len())
-        .cloned()
+        .map(|label| clip(label, 80))
         .unwrap_or_else(|| {
             let id = issue.id.as_str();
-            id.split_once('-').map_or(id, |(_, rest)| rest).to_owned()
+            clip(id.split_once('-').map_or(id, |(_, rest)| rest), 80)
         })
 }
 
@@ -334,7 +334,7 @@ fn evidence(result: &AuditResult, issue: &AuditIssue, lang: Lang, s: &Strings) -
         | "no-robots-txt"
         | "no-sitemap" => None,
         _ if lang == Lang::En && !issue.message.trim().is_empty() => {
-            Some(s.evidence("message", &[("message", &issue.message)]))
+            Some(s.evidence("message", &[("message", &clip(&issue.message, 500))]))
         }
         _ => None,
     }

@@ -228,17 +228,17 @@ fn contacts(result: &AuditResult, lang: Lang) -> Vec<ContactView> {
     let emails = result.emails.iter().map(|e| ContactView {
         kind: email.clone(),
         value: clip(e, 120),
-        href: Some(format!("mailto:{e}")),
+        href: (e.len() <= 254).then(|| format!("mailto:{e}")),
     });
     let phones = result.phones.iter().map(|p| ContactView {
         kind: phone.clone(),
         value: clip(p, 40),
-        href: Some(format!("tel:{p}")),
+        href: (p.len() <= 40).then(|| format!("tel:{p}")),
     });
     let socials = result.socials.iter().map(|(platform, url)| ContactView {
         kind: clip(platform, 40),
         value: clip(url, 120),
-        href: web_href(url),
+        href: (url.len() <= 2048).then(|| web_href(url)).flatten(),
     });
     emails.chain(phones).chain(socials).collect()
 }

@@ -235,6 +235,28 @@ fn hostile_page_strings_render_as_text() {
 }
 
 #[test]
+fn huge_page_strings_are_cut_short() {
+    let huge = "Ä<b>".repeat(250_000);
+    let mut r = bakery();
+    r.audit.title = Some(huge.clone());
+    r.audit.meta_description = Some(huge.clone());
+    r.emails = vec![huge.clone()];
+    r.technologies[0].name = huge.clone();
+    for issue in &mut r.audit.issues {
+        issue.message = huge.clone();
+    }
+    let html = render_lead(&r, &english()).unwrap();
+    let longest = html.lines().max_by_key(|l| l.len()).unwrap_or_default();
+    assert!(
+        html.len() < 200_000,
+        "{} bytes: {}",
+        html.len(),
+        &longest[..300]
+    );
+    assert_eq!(count(&html, "<b>"), 0);
+}
+
+#[test]
 fn the_overview_table_sorts_and_filters_in_the_browser() {
     let mut entries = Vec::new();
     for (i, grade) in ["HOT", "WARM", "COLD"].into_iter().enumerate() {
