@@ -5,6 +5,7 @@
 //! - [`input`]: lead files (CSV, JSONL) read row by row;
 //! - [`settings`]: the audit settings as one clap `Args`, and building the auditor from them;
 //! - [`record`]: load → skip if fresh → audit → record, for the CLI and the worker;
+//! - [`results`]: audit results read back from files and the database, for reports;
 //! - [`display`]: secrets and user data in messages;
 //! - [`env`]: `.env` files and empty variables, before the settings are parsed.
 
@@ -13,6 +14,7 @@ pub mod env;
 pub mod input;
 pub mod lead;
 pub mod record;
+pub mod results;
 pub mod settings;
 
 pub use lead::{LeadError, LeadInput};

@@ -4,7 +4,8 @@
 //! tabs over one lazily launched Chromium, reused across leads, relaunched when it crashes or
 //! stops answering, with every page call bounded by a timeout. Everything the browser loads
 //! goes through a loopback proxy that applies the core's SSRF guard to resolved addresses.
-//! The process tree never outlives the pool, nor the process that started it.
+//! The process tree never outlives the pool, nor the process that started it. The same pool
+//! takes screenshots and prints PDFs for the outreach report (`capture`).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), lead_audit_core::Error> {
@@ -21,11 +22,13 @@
 //! # Ok(()) }
 //! ```
 
+mod capture;
 mod config;
 mod page;
 mod pool;
 mod process;
 mod proxy;
 
+pub use capture::Viewport;
 pub use config::{find_chrome, BrowserConfig};
 pub use pool::BrowserPool;

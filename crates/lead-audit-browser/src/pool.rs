@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use chromiumoxide::Page;
 use lead_audit_core::render::RenderFuture;
 use lead_audit_core::{RenderError, RenderedPage, Renderer};
-use tokio::sync::{Mutex, Semaphore};
+use tokio::sync::{Mutex, OwnedSemaphorePermit, Semaphore};
 use tokio::time::timeout_at;
 use url::Url;
 
@@ -210,8 +210,18 @@ impl BrowserPool {
         }
     }
 
+    /// A permit of the pool's bound on tabs, for work in a tab of its own.
+    pub(crate) async fn tab_permit(&self) -> Result<OwnedSemaphorePermit, RenderError> {
+        self.inner
+            .tabs
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| RenderError::Unavailable("browser pool closed".into()))
+    }
+
     /// Refuses a URL whose host the guard would refuse, before any browser work.
-    async fn check(&self, url: &Url) -> Result<(), RenderError> {
+    pub(crate) async fn check(&self, url: &Url) -> Result<(), RenderError> {
         let (Some(host), Some(port)) = (url.host_str(), url.port_or_known_default()) else {
             return Err(RenderError::Blocked(format!("{url}: no host")));
         };
@@ -225,7 +235,7 @@ impl BrowserPool {
     }
 
     /// The running browser, launching or relaunching it when needed.
-    async fn instance(&self) -> Result<Arc<Instance>, RenderError> {
+    pub(crate) async fn instance(&self) -> Result<Arc<Instance>, RenderError> {
         let mut state = self.inner.state.lock().await;
         if state.closed {
             return Err(RenderError::Unavailable("browser pool shut down".into()));

@@ -6,6 +6,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use lead_audit_app::record::FreshnessSettings;
 use lead_audit_app::AuditSettings;
 use lead_audit_queue::QueueSettings;
+use lead_audit_report::{Lang, Paper};
 
 /// Audit business leads' websites: contacts, technologies, quality, domain age, and a
 /// HOT / WARM / COLD grade.
@@ -26,6 +27,54 @@ pub enum Command {
     Migrate(MigrateArgs),
     /// Add audit jobs to the BullMQ queue, as the Node backend does.
     Enqueue(Box<EnqueueArgs>),
+    /// Write outreach reports (HTML, optional PDF) and an overview of a batch of audits.
+    Report(Box<ReportArgs>),
+}
+
+/// `lead-audit report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Websites to audit now and report on (scheme optional).
+    pub urls: Vec<String>,
+    /// A file of audit results: `.jsonl` as `audit --format jsonl` writes, or `.json`.
+    #[arg(long, env = "LEAD_AUDIT_REPORT_RESULTS")]
+    pub results: Option<PathBuf>,
+    /// Report on the newest stored audit of each lead in this database
+    /// (`sqlite://FILE` or `postgres://…`).
+    #[arg(long, env = "LEAD_AUDIT_REPORT_DATABASE", hide_env_values = true)]
+    pub database: Option<String>,
+    /// With `--database`: at most this many leads, the most recently audited first.
+    #[arg(long, default_value_t = 1000, env = "LEAD_AUDIT_REPORT_LIMIT")]
+    pub limit: u32,
+    /// The directory the reports, `index.html` and `overview.csv` are written to.
+    #[arg(long, default_value = "reports", env = "LEAD_AUDIT_REPORT_DIR")]
+    pub out: PathBuf,
+    /// The reports' language, `en` or `de` (default: per lead, from its country or its
+    /// site's domain).
+    #[arg(long, env = "LEAD_AUDIT_REPORT_LANG", value_parser = <Lang as std::str::FromStr>::from_str)]
+    pub lang: Option<Lang>,
+    /// The agency footer: a `.toml` or `.json` file with name, logo, tagline, email, phone,
+    /// website.
+    #[arg(long, env = "LEAD_AUDIT_REPORT_BRAND")]
+    pub brand: Option<PathBuf>,
+    /// Also print each report to PDF with Chromium.
+    #[arg(long, env = "LEAD_AUDIT_REPORT_PDF", value_parser = clap::builder::FalseyValueParser::new())]
+    pub pdf: bool,
+    /// PDF paper, `a4` or `letter` (default: Letter for English reports to the US and
+    /// Canada, A4 otherwise).
+    #[arg(long, env = "LEAD_AUDIT_REPORT_PAPER", value_parser = <Paper as std::str::FromStr>::from_str)]
+    pub paper: Option<Paper>,
+    /// Leave out the desktop and phone screenshots of each home page.
+    #[arg(long, env = "LEAD_AUDIT_REPORT_NO_SCREENSHOTS", value_parser = clap::builder::FalseyValueParser::new())]
+    pub no_screenshots: bool,
+    /// Leads audited, captured and printed at once.
+    #[arg(long, short = 'c', default_value_t = 4, env = "LEAD_AUDIT_REPORT_CONCURRENCY", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+    /// Print how long rendering, screenshots and PDFs took.
+    #[arg(long)]
+    pub timings: bool,
+    #[command(flatten)]
+    pub audit: AuditSettings,
 }
 
 /// `lead-audit enqueue`.

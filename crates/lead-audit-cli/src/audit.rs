@@ -104,7 +104,7 @@ pub async fn run(args: AuditArgs) -> Result<ExitCode> {
 
 /// One row: its result and whether it was stored; `None` when cancelled. A row that is not a
 /// lead, or a lead that cannot be audited as given, is a result that says why.
-async fn audit_row(
+pub(crate) async fn audit_row(
     step: &AuditStep,
     ctx: &AuditContext,
     row: Result<LeadInput, RowError>,

@@ -3,6 +3,7 @@
 mod args;
 mod audit;
 mod output;
+mod report;
 
 use std::process::ExitCode;
 
@@ -79,6 +80,7 @@ fn main() -> ExitCode {
             Command::Audit(a) => audit::run(*a).await,
             Command::Migrate(m) => migrate(&m.database).await,
             Command::Enqueue(e) => enqueue(*e).await,
+            Command::Report(r) => report::run(*r).await,
         }
     });
     match result {

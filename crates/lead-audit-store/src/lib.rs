@@ -21,7 +21,9 @@ use chrono::{DateTime, Utc};
 use lead_audit_core::{AuditResult, Lead};
 
 pub use error::StoreError;
-pub use model::{lead_key, website_key, AuditRecord, JobRef, LeadRecord, RecordOutcome};
+pub use model::{
+    lead_key, website_key, AuditRecord, JobRef, LatestAudit, LeadRecord, RecordOutcome,
+};
 pub use options::{parse_duration, ParseDurationError, StoreOptions, DEFAULT_FRESHNESS};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
@@ -131,6 +133,14 @@ impl Store {
         match self {
             Self::Postgres(_) => Backend::Postgres,
             Self::Sqlite(_) => Backend::Sqlite,
+        }
+    }
+
+    /// The newest audit of each lead, the most recently audited leads first, at most `limit`.
+    pub async fn latest_audits(&self, limit: u32) -> Result<Vec<LatestAudit>, StoreError> {
+        match self {
+            Self::Postgres(s) => s.latest_audits(limit).await,
+            Self::Sqlite(s) => s.latest_audits(limit).await,
         }
     }
 

@@ -51,6 +51,19 @@ pub struct LeadRecord {
     pub technologies: Vec<Technology>,
 }
 
+/// A lead's newest recorded audit with the lead's name and country (what a report needs).
+#[derive(Debug, Clone)]
+pub struct LatestAudit {
+    /// The lead's id.
+    pub lead_id: String,
+    /// The lead's company name, when stored.
+    pub company_name: Option<String>,
+    /// The lead's country, when stored.
+    pub country: Option<String>,
+    /// The newest audit's full result.
+    pub result: AuditResult,
+}
+
 /// One row of the append-only history.
 #[derive(Debug, Clone)]
 pub struct AuditRecord {

@@ -14,7 +14,10 @@ use sqlx::{Sqlite, SqliteConnection};
 
 use crate::model::{from_json, parse_grade, to_json, website_key};
 use crate::record::{self, AuditWriter, Lookup, Recording};
-use crate::{AuditRecord, JobRef, LeadRecord, LeadStore, RecordOutcome, StoreError, StoreOptions};
+use crate::{
+    AuditRecord, JobRef, LatestAudit, LeadRecord, LeadStore, RecordOutcome, StoreError,
+    StoreOptions,
+};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -45,6 +48,35 @@ impl SqliteStore {
     /// The underlying pool, for queries this crate does not offer.
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+
+    /// The newest audit of each lead, the most recently audited first, at most `limit`.
+    /// Checked at run time rather than by the query macros: it reads columns the macros
+    /// already check elsewhere, and the report is its only caller.
+    pub async fn latest_audits(&self, limit: u32) -> Result<Vec<LatestAudit>, StoreError> {
+        use sqlx::Row;
+        let rows = sqlx::query(
+            "SELECT l.id, l.company_name, l.country, a.result
+               FROM leads l
+               JOIN lead_audits a ON a.id = (
+                   SELECT b.id FROM lead_audits b WHERE b.lead_id = l.id
+                   ORDER BY b.audited_at DESC, b.id DESC LIMIT 1)
+               ORDER BY a.audited_at DESC, a.id DESC
+               LIMIT ?1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(LatestAudit {
+                    lead_id: r.try_get("id")?,
+                    company_name: r.try_get("company_name")?,
+                    country: r.try_get("country")?,
+                    result: from_json(&r.try_get::<String, _>("result")?)?,
+                })
+            })
+            .collect()
     }
 
     /// Closes the pool.

@@ -45,6 +45,7 @@ suite!(
     freshness_skip_and_force,
     website_past_the_index_entry_limit,
     first_schema_upgrades,
+    latest_audit_of_each_lead,
 );
 
 async fn migrated(db: &TestDb) -> Store {
@@ -644,4 +645,36 @@ async fn postgres_schema_of_its_own() {
     )
     .await;
     assert_eq!(public, 0);
+}
+
+async fn latest_audit_of_each_lead(db: &TestDb) {
+    let store = migrated(db).await;
+    let now = micros(Utc::now());
+    let acme = backend_lead("lead-acme");
+    let other = Lead::from_url("https://other.example");
+    let old = result("https://acme.example", Grade::Cold, 10, now - Age::hours(2));
+    let new = result("https://acme.example", Grade::Hot, 80, now - Age::hours(1));
+    let latest = result("https://other.example", Grade::Warm, 40, now);
+    store
+        .record_audit(&acme, &new, None)
+        .await
+        .expect("record new");
+    // Recorded after, yet older: the newer audit stays the lead's latest.
+    store
+        .record_audit(&acme, &old, None)
+        .await
+        .expect("record old");
+    store
+        .record_audit(&other, &latest, None)
+        .await
+        .expect("record other");
+
+    let rows = store.latest_audits(10).await.expect("latest");
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].result.url, "https://other.example");
+    assert_eq!(rows[1].lead_id, "lead-acme");
+    assert_eq!(rows[1].result.score.points, 80);
+    assert_eq!(rows[1].company_name, acme.company_name);
+    assert_eq!(rows[1].country, acme.country);
+    assert_eq!(store.latest_audits(1).await.expect("limited").len(), 1);
 }
