@@ -86,7 +86,10 @@ fn audits_a_small_site_and_crawls_its_contact_page() {
     };
     let office = contact("email", "office@millerplumbing.com");
     assert_eq!(office["source"]["method"], "mailto");
-    assert!(office["source"]["url"].as_str().unwrap().ends_with("/contact"));
+    assert!(office["source"]["url"]
+        .as_str()
+        .unwrap()
+        .ends_with("/contact"));
     assert_eq!(office["role"], true);
     assert_eq!(contact("phone", "+14155550132")["source"]["method"], "tel");
     assert_eq!(contact("fax", "+14155550133")["source"]["method"], "text");

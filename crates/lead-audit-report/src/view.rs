@@ -1,7 +1,7 @@
 //! What the lead template shows, built from an [`AuditResult`]: plain serializable values,
 //! every one of them text the template escapes.
 
-use lead_audit_core::{AuditResult, Grade};
+use lead_audit_core::{AuditResult, ContactKind, ContactMethod, Grade};
 use serde::Serialize;
 use url::Url;
 
@@ -57,6 +57,10 @@ pub(crate) struct ContactView {
     pub kind: String,
     pub value: String,
     pub href: Option<String>,
+    /// Where and how it was found, when the result says.
+    pub found: Option<String>,
+    /// A shared inbox (info@, office@…) rather than a person's address.
+    pub role: bool,
 }
 
 /// Builds the page's context; the findings are returned beside it for the overview.
@@ -223,24 +227,72 @@ fn technologies(result: &AuditResult, lang: Lang) -> Vec<TechView> {
 
 fn contacts(result: &AuditResult, lang: Lang) -> Vec<ContactView> {
     let s = lang.strings();
-    let email = s.ui("kind_email", &[]);
-    let phone = s.ui("kind_phone", &[]);
+    let (email, phone, fax) = (
+        s.ui("kind_email", &[]),
+        s.ui("kind_phone", &[]),
+        s.ui("kind_fax", &[]),
+    );
+    let source = |kind: ContactKind, value: &str| {
+        result
+            .contacts
+            .iter()
+            .find(|c| c.kind == kind && c.value == value)
+    };
+    let found = |kind: ContactKind, value: &str| {
+        source(kind, value).map(|c| found_on(&c.source.url, c.source.method, lang))
+    };
     let emails = result.emails.iter().map(|e| ContactView {
         kind: email.clone(),
         value: clip(e, 120),
         href: (e.len() <= 254).then(|| format!("mailto:{e}")),
+        found: found(ContactKind::Email, e),
+        role: source(ContactKind::Email, e).is_some_and(|c| c.role),
     });
     let phones = result.phones.iter().map(|p| ContactView {
         kind: phone.clone(),
         value: clip(p, 40),
         href: (p.len() <= 40).then(|| format!("tel:{p}")),
+        found: found(ContactKind::Phone, p),
+        role: false,
+    });
+    let faxes = result.faxes.iter().map(|f| ContactView {
+        kind: fax.clone(),
+        value: clip(f, 40),
+        href: None,
+        found: found(ContactKind::Fax, f),
+        role: false,
     });
     let socials = result.socials.iter().map(|(platform, url)| ContactView {
         kind: clip(platform, 40),
         value: clip(url, 120),
         href: (url.len() <= 2048).then(|| web_href(url)).flatten(),
+        found: found(ContactKind::Social, url),
+        role: false,
     });
-    emails.chain(phones).chain(socials).collect()
+    emails.chain(phones).chain(faxes).chain(socials).collect()
+}
+
+/// `found on /kontakt, as an email link`: the page by its path, the home page by name.
+fn found_on(url: &str, method: ContactMethod, lang: Lang) -> String {
+    let s = lang.strings();
+    let page = match Url::parse(url) {
+        Ok(u) if u.path() == "/" && u.query().is_none() => s.ui("home_page", &[]),
+        Ok(u) => clip(u.path(), 60),
+        Err(_) => clip(url, 60),
+    };
+    let how = match method {
+        ContactMethod::Mailto => "how_mailto",
+        ContactMethod::Tel => "how_tel",
+        ContactMethod::Text => "how_text",
+        ContactMethod::Jsonld => "how_jsonld",
+        ContactMethod::Cfemail => "how_cfemail",
+        ContactMethod::Obfuscated => "how_obfuscated",
+        ContactMethod::Meta => "how_meta",
+        ContactMethod::Microdata => "how_microdata",
+        ContactMethod::Link => "how_link",
+        ContactMethod::Rendered => "how_rendered",
+    };
+    s.ui("found_on", &[("page", &page), ("how", &s.ui(how, &[]))])
 }
 
 fn domain(result: &AuditResult, lang: Lang) -> Option<String> {

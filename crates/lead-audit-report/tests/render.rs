@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use lead_audit_core::AuditResult;
+use lead_audit_core::{AuditResult, Contact, ContactKind, ContactMethod, ContactSource};
 use lead_audit_report::{
     overview_csv, render_lead, render_lead_and_entry, render_lead_with, render_overview,
     report_file_name, Brand, Lang, LeadExtras, OverviewEntry, ReportOptions, Screenshots,
@@ -54,7 +54,76 @@ fn hostile() -> AuditResult {
         message: HOSTILE.into(),
     });
     r.final_url = Some(format!("http://example.com/{HOSTILE}"));
+    r.faxes = vec![HOSTILE.into()];
+    r.contacts = vec![contact(
+        ContactKind::Fax,
+        HOSTILE,
+        &format!("http://example.com/{HOSTILE}"),
+        ContactMethod::Text,
+    )];
     r
+}
+
+fn contact(kind: ContactKind, value: &str, url: &str, method: ContactMethod) -> Contact {
+    Contact {
+        kind,
+        value: value.into(),
+        platform: None,
+        source: ContactSource {
+            url: url.into(),
+            method,
+        },
+        role: value.starts_with("info@"),
+    }
+}
+
+/// The bakery with where each contact was found, and a fax line.
+fn bakery_with_sources() -> AuditResult {
+    let mut r = bakery();
+    let site = "http://www.baeckerei-sonnenkorn.de";
+    r.faxes = vec!["+4989123457".into()];
+    r.contacts = vec![
+        contact(
+            ContactKind::Email,
+            "info@baeckerei-sonnenkorn.de",
+            &format!("{site}/kontakt"),
+            ContactMethod::Obfuscated,
+        ),
+        contact(
+            ContactKind::Phone,
+            "+4989123456",
+            &format!("{site}/"),
+            ContactMethod::Tel,
+        ),
+        contact(
+            ContactKind::Fax,
+            "+4989123457",
+            &format!("{site}/kontakt"),
+            ContactMethod::Text,
+        ),
+    ];
+    r
+}
+
+#[test]
+fn contacts_say_where_they_were_found() {
+    let html = render_lead(&bakery_with_sources(), &english()).unwrap();
+    assert!(
+        html.contains("found on &#x2f;kontakt, scrambled against spam"),
+        "{html}"
+    );
+    assert!(html.contains("found on the home page, as a call link"));
+    assert!(html.contains("Fax:</span> +4989123457"));
+    assert!(html.contains("(shared inbox)"));
+    // The social profile has no source in this result: it is listed without one.
+    assert_eq!(count(&html, "found on"), 3);
+    let german = ReportOptions {
+        lang: Some(Lang::De),
+        ..ReportOptions::default()
+    };
+    let html = render_lead(&bakery_with_sources(), &german).unwrap();
+    assert!(html.contains("gefunden auf der Startseite, als Anruf-Link"));
+    assert!(html.contains("(Sammeladresse)"));
 }
 
 /// Every element-starting sequence in `html`, e.g. `<img`.
