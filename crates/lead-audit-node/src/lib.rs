@@ -15,4 +15,5 @@ pub mod helpers;
 pub mod lead;
 pub mod options;
 pub mod progress;
+pub mod report;
 pub mod result;
