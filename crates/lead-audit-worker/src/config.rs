@@ -103,6 +103,10 @@ pub struct Config {
         help_heading = "Outputs"
     )]
     pub backend_token: Option<String>,
+    /// A directory the outreach report page of each audited lead is written to; the job's
+    /// return value names it as `reportPath`.
+    #[arg(long, env = "REPORT_DIR", help_heading = "Outputs")]
+    pub report_dir: Option<std::path::PathBuf>,
     /// Address of the Prometheus endpoint (`/metrics`, `/healthz`), e.g. `0.0.0.0:9464`.
     #[arg(long, env = "METRICS_ADDR", help_heading = "Outputs")]
     pub metrics_addr: Option<SocketAddr>,

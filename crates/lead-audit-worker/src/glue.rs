@@ -40,6 +40,8 @@ pub struct Glue {
     pub metrics: Metrics,
     /// Delivery of results to the backend.
     pub backend: Option<Backend>,
+    /// Where each audited lead's report page is written.
+    pub reports: Option<crate::report::ReportDir>,
     /// Where jobs that failed for good are copied.
     pub dead_letter: Option<Arc<Queue>>,
     /// The consumed queue (its connection checks locks).
@@ -120,11 +122,21 @@ impl Glue {
                     job_id: &job_id,
                     attempts_made,
                 };
-                handle(&data, step, attempt, &ctx).await.and_then(|result| {
-                    self.metrics.record_audit(&result);
-                    serde_json::to_value(&result)
-                        .map_err(|e| JobError::Retry(format!("serialising the result: {e}")))
-                })
+                match handle(&data, step, attempt, &ctx).await {
+                    Ok(result) => {
+                        self.metrics.record_audit(&result);
+                        match serde_json::to_value(&result) {
+                            Ok(mut value) => {
+                                if let Some(reports) = &self.reports {
+                                    reports.write(&job_id, &result, &mut value).await;
+                                }
+                                Ok(value)
+                            }
+                            Err(e) => Err(JobError::Retry(format!("serialising the result: {e}"))),
+                        }
+                    }
+                    Err(e) => Err(e),
+                }
             }
             #[cfg(feature = "test-processor")]
             Processing::Test(p) => {

@@ -14,6 +14,7 @@ pub mod job;
 pub mod metrics;
 #[cfg(feature = "test-processor")]
 pub mod processor;
+pub mod report;
 pub mod runner;
 pub mod telemetry;
 

@@ -89,11 +89,26 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> Result<(), Star
         None => (None, None),
     };
 
+    let reports =
+        match &config.report_dir {
+            Some(dir) => {
+                let options = lead_audit_report::ReportOptions {
+                    score: config.audit.score.clone(),
+                    ..Default::default()
+                };
+                Some(crate::report::ReportDir::create(dir, options).map_err(|e| {
+                    StartError::Config(format!("REPORT_DIR {}: {e}", dir.display()))
+                })?)
+            }
+            None => None,
+        };
+
     let lock_duration = Duration::from_millis(config.lock_duration_ms);
     let glue = Glue {
         processing,
         metrics: metrics.clone(),
         backend,
+        reports,
         dead_letter,
         queue: queue.clone(),
         lock_duration,

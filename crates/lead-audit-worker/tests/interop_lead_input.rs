@@ -51,11 +51,15 @@ fn json_of(v: &Value) -> Value {
 fn node_job_data_is_read_like_the_node_worker_reads_it(version: &str) {
     let site = fixture_site();
     let queue = queue_name("lead-input");
+    // Each audited lead's report page goes here, named in the return value.
+    let reports = tempfile::tempdir().expect("tempdir");
+    let report_dir = reports.path().to_str().expect("utf-8 path");
     let _worker = WorkerProc::start(
         &queue,
         &[
             ("LEAD_AUDIT_ALLOW_PRIVATE_NETWORKS", "1"),
             ("LEAD_AUDIT_MAX_PAGES", "0"),
+            ("REPORT_DIR", report_dir),
         ],
     );
     let mut node = NodeScript::start("commands.mjs", &[version, &queue], REDIS_URL);
@@ -76,6 +80,11 @@ fn node_job_data_is_read_like_the_node_worker_reads_it(version: &str) {
     assert_eq!(facts[0]["state"], "completed", "{}", facts[0]);
     assert_eq!(first["leadId"], "42", "{first}");
     assert_eq!(first["emails"][0], "orders@harbour-bakery.com", "{first}");
+    let report = first["reportPath"].as_str().expect("a reportPath");
+    assert!(report.starts_with(report_dir), "{report}");
+    let page = std::fs::read_to_string(report).expect("the report page");
+    assert!(page.contains("orders@harbour-bakery.com"));
+    assert!(page.contains("Harbour Bakery"));
 
     let second = json_of(&facts[1]["returnvalue"]);
     assert_eq!(facts[1]["state"], "completed", "{}", facts[1]);
@@ -86,6 +95,8 @@ fn node_job_data_is_read_like_the_node_worker_reads_it(version: &str) {
     let bad = &facts[2];
     assert_eq!(bad["state"], "failed", "{bad}");
     assert_eq!(bad["attemptsMade"], 1, "{bad}");
+    // Reports only for audited leads: the two completed jobs.
+    assert_eq!(std::fs::read_dir(reports.path()).expect("dir").count(), 2);
     let reason = bad["failedReason"].as_str().expect("a failedReason");
     assert!(reason.contains("website"), "{reason}");
     assert!(
