@@ -137,8 +137,12 @@ export interface AuditResult {
   emails: Array<string>
   /** Deduplicated, E.164. */
   phones: Array<string>
+  /** Fax numbers, deduplicated, E.164, none of them in `phones`. */
+  faxes: Array<string>
   /** Platform → profile URL. */
   socials: Record<string, string>
+  /** Every email, phone, fax and social above with where it was found. */
+  contacts: Array<Contact>
   technologies: Array<Technology>
   audit: AuditReport
   domain: DomainInfo | null
@@ -153,11 +157,41 @@ export interface AuditResult {
 /** When to render pages with headless Chromium. */
 export type BrowserMode = 'auto' | 'always' | 'never'
 
+/**
+ * One contact with its provenance; `emails`, `phones`, `faxes` and `socials` hold the same
+ * values.
+ */
+export interface Contact {
+  kind: ContactKind
+  /** The address, E.164 number or profile URL. */
+  value: string
+  /** The network of a social profile (`facebook`, `whatsapp`…), else `null`. */
+  platform: string | null
+  /** Where it was first found: pages are visited home page first. */
+  source: ContactSource
+  /** A role account (info@, sales@…) rather than a person's address; false for non-emails. */
+  role: boolean
+}
+
+/** What a contact is. */
+export type ContactKind = 'email' | 'phone' | 'fax' | 'social'
+
+/** How a contact was read off its page. */
+export type ContactMethod = 'mailto' | 'tel' | 'text' | 'jsonld' | 'cfemail' | 'obfuscated' | 'meta' | 'microdata' | 'link' | 'rendered'
+
 /** Contacts found in one HTML document. */
 export interface Contacts {
   emails: Array<string>
   phones: Array<string>
+  faxes: Array<string>
   socials: Record<string, string>
+}
+
+/** The page a contact was first found on, and how. */
+export interface ContactSource {
+  /** The page URL (after redirects). */
+  url: string
+  method: ContactMethod
 }
 
 /** Technologies detected on one page by the embedded fingerprints. */
@@ -242,6 +276,48 @@ export interface PageRecord {
   elapsedMs: number
   via: Via
 }
+
+/**
+ * Renders the outreach report of `result` (an `AuditResult`) as one self-contained HTML
+ * page: inline CSS, no script, no external request; every page string escaped.
+ */
+export declare function renderReport(result: AuditResult, options?: RenderReportOptions): string
+
+/** Options of `renderReport`. */
+export interface RenderReportOptions {
+  /**
+   * The report's language (default: by `region`, else by the site's TLD; `de` for
+   * `.de`/`.at`/`.ch`, else `en`).
+   */
+  lang?: ReportLang
+  /** The company name as given with the lead (default: from the home page title). */
+  businessName?: string
+  /** The lead's country (ISO 3166 alpha-2): picks the language when `lang` is absent. */
+  region?: string
+  /** The agency footer; absent leaves it out. */
+  brand?: ReportBrand
+  /** The weights the result was scored with: they order the findings. */
+  score?: ScoreOptions
+}
+
+/** The agency footer of a report. */
+export interface ReportBrand {
+  /** The agency's name. */
+  name: string
+  /**
+   * A `data:image/png|jpeg|gif|webp|svg+xml;base64,…` URI, or a file path (relative to
+   * the working directory) that is read and inlined.
+   */
+  logo?: string
+  /** A line under the name. */
+  tagline?: string
+  email?: string
+  phone?: string
+  website?: string
+}
+
+/** The language of a report. */
+export type ReportLang = 'en' | 'de'
 
 /** The points model's verdict. */
 export interface Score {

@@ -25,7 +25,7 @@ describe('extractContacts', () => {
   })
 
   test('an empty document has no contacts', () => {
-    expect(native.extractContacts('')).toEqual({ emails: [], phones: [], socials: {} })
+    expect(native.extractContacts('')).toEqual({ emails: [], phones: [], faxes: [], socials: {} })
   })
 })
 

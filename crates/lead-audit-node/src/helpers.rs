@@ -106,19 +106,26 @@ pub fn score_lead(
     options: Option<Unknown<'_>>,
 ) -> Result<Score, napi::Error<String>> {
     let run = || -> ApiResult<Score> {
-        let Some(value) = result.filter(|v| v.get_type().ok() == Some(ValueType::Object)) else {
-            let got = result.as_ref().map_or("undefined", type_name);
-            return Err(ApiError::arg(format!(
-                "result must be an AuditResult object, got {got}"
-            )));
-        };
-        let parsed: lead_audit_core::AuditResult = env
-            .from_js_value(value)
-            .map_err(|e| ApiError::arg(format!("result is not an AuditResult: {}", e.reason)))?;
+        let parsed = read_result(&env, result)?;
         let config = read_score_options(options.as_ref())?;
         Ok(lead_audit_core::score::score(&parsed, &config).into())
     };
     run().map_err(ApiError::into_napi)
+}
+
+/// The `result` argument: an `AuditResult` object (also one read back from JSON).
+pub fn read_result(
+    env: &Env,
+    result: Option<Unknown<'_>>,
+) -> ApiResult<lead_audit_core::AuditResult> {
+    let Some(value) = result.filter(|v| v.get_type().ok() == Some(ValueType::Object)) else {
+        let got = result.as_ref().map_or("undefined", type_name);
+        return Err(ApiError::arg(format!(
+            "result must be an AuditResult object, got {got}"
+        )));
+    };
+    env.from_js_value(value)
+        .map_err(|e| ApiError::arg(format!("result is not an AuditResult: {}", e.reason)))
 }
 
 fn string_arg(name: &str, value: Option<&Unknown<'_>>) -> ApiResult<String> {

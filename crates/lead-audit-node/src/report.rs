@@ -2,12 +2,13 @@
 //! serves reports itself. Pure: no browser, so no screenshots.
 
 use lead_audit_report::{render_lead_with, Brand, Lang, LeadExtras, ReportOptions};
-use napi::bindgen_prelude::{Env, Unknown, ValueType};
+use napi::bindgen_prelude::{Env, Unknown};
 use napi_derive::napi;
 use serde::Deserialize;
 
 use crate::args::read_object;
-use crate::error::{type_name, ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult};
+use crate::helpers::read_result;
 use crate::options::ScoreOptions;
 
 /// The language of a report.
@@ -65,15 +66,7 @@ pub fn render_report(
     options: Option<Unknown<'_>>,
 ) -> Result<String, napi::Error<String>> {
     let run = || -> ApiResult<String> {
-        let Some(value) = result.filter(|v| v.get_type().ok() == Some(ValueType::Object)) else {
-            let got = result.as_ref().map_or("undefined", type_name);
-            return Err(ApiError::arg(format!(
-                "result must be an AuditResult object, got {got}"
-            )));
-        };
-        let parsed: lead_audit_core::AuditResult = env
-            .from_js_value(value)
-            .map_err(|e| ApiError::arg(format!("result is not an AuditResult: {}", e.reason)))?;
+        let parsed = read_result(&env, result)?;
         let o = read_object::<RenderReportOptions>("options", options.as_ref(), &[])?
             .map(|(o, _)| o)
             .unwrap_or_default();

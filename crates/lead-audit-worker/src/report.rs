@@ -88,7 +88,10 @@ mod tests {
     fn file_names_are_safe_and_keep_jobs_apart() {
         let r = result("https://www.bäckerei.de/a/../../etc");
         assert_eq!(file_name("42", &r), "job-42-www-xn-bckerei-5wa-de.html");
-        assert_eq!(file_name("../../x", &r), "job-------x-www-xn-bckerei-5wa-de.html");
+        assert_eq!(
+            file_name("../../x", &r),
+            "job-------x-www-xn-bckerei-5wa-de.html"
+        );
         let long = "9".repeat(500);
         assert!(file_name(&long, &r).len() < 120);
     }

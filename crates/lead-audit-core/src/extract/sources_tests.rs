@@ -5,6 +5,11 @@ use ContactKind::{Email, Fax, Phone, Social};
 use ContactMethod::*;
 
 fn run(url: &str, html: &str) -> Contacts {
+    run_in("DE", url, html)
+}
+
+/// Extracts with `default_region` as the only region the caller knows.
+fn run_in(default_region: &str, url: &str, html: &str) -> Contacts {
     let doc = Html::parse_document(html);
     let url = Url::parse(url).unwrap();
     extract_contacts(
@@ -12,7 +17,7 @@ fn run(url: &str, html: &str) -> Contacts {
         &url,
         &ExtractOptions {
             lead_region: None,
-            default_region: "DE",
+            default_region,
         },
     )
 }
@@ -104,16 +109,7 @@ fn fax_only_pages_and_hostile_labels() {
 }
 
 fn run_en(url: &str, html: &str) -> Contacts {
-    let doc = Html::parse_document(html);
-    let url = Url::parse(url).unwrap();
-    extract_contacts(
-        &doc,
-        &url,
-        &ExtractOptions {
-            lead_region: None,
-            default_region: "US",
-        },
-    )
+    run_in("US", url, html)
 }
 
 #[test]
