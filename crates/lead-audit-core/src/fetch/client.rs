@@ -42,6 +42,12 @@ pub fn url_too_long(url: &str) -> Option<String> {
 /// 15 s pool held ~1,000 hosts' connections.
 const POOL_IDLE: Duration = Duration::from_secs(3);
 
+/// The largest HTTP/2 header block read, decoded (RFC 9113 section 6.5.2: names, values and
+/// 32 bytes per field). hyper's default is 16 KiB, which real sites with a long
+/// `Content-Security-Policy` and a few cookies pass; Chromium reads 256 KiB, and so do we.
+/// A larger block is `bad_response`, like an HTTP/1 head over hyper's limits.
+pub const MAX_H2_HEADER_LIST_BYTES: u32 = 256 * 1024;
+
 /// A page as fetched over HTTP.
 #[derive(Debug, Clone)]
 pub struct FetchedPage {
@@ -149,6 +155,15 @@ pub struct Fetcher {
 impl Fetcher {
     /// Builds the client from the audit options.
     pub fn new(options: &AuditOptions) -> Result<Self, Error> {
+        Self::with_client(options, |builder| builder)
+    }
+
+    /// [`Fetcher::new`], with `adjust` given the configured client builder last (tests speak
+    /// HTTP/2 without TLS through it).
+    fn with_client(
+        options: &AuditOptions,
+        adjust: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder,
+    ) -> Result<Self, Error> {
         let overrides = options
             .resolve
             .iter()
@@ -164,6 +179,8 @@ impl Fetcher {
             .tls_info(true)
             .pool_idle_timeout(POOL_IDLE)
             .pool_max_idle_per_host(options.per_host_concurrency)
+            .http2_max_header_list_size(MAX_H2_HEADER_LIST_BYTES);
+        let client = adjust(client)
             .build()
             .map_err(|e| Error::Client(e.to_string()))?;
         Ok(Self {
@@ -471,6 +488,14 @@ fn classify(url: &Url, e: &reqwest::Error) -> FetchError {
                 return bad_response(&url, h);
             }
         }
+        if let Some(h) = s.downcast_ref::<h2::Error>() {
+            if let Some(why) = h2_refusal(h) {
+                return FetchError::new(
+                    ErrorKind::BadResponse,
+                    format!("GET {url}: the server's HTTP/2 response was refused: {why} ({h})"),
+                );
+            }
+        }
         chain.push_str(": ");
         chain.push_str(&s.to_string());
         source = s.source();
@@ -506,6 +531,32 @@ fn bad_response(url: &str, e: &hyper::Error) -> FetchError {
         format!("GET {url}: the server's response is not valid HTTP: {why} ({what})"),
     )
 }
+
+/// Why our HTTP/2 codec refused a server's response, or `None` for anything else (an I/O
+/// error, a reset or GOAWAY the server sent, a refused stream the server may take on retry).
+/// The codec resets a stream whose header block is over [`MAX_H2_HEADER_LIST_BYTES`] or
+/// malformed with `PROTOCOL_ERROR`, and closes a connection whose header compression it cannot
+/// follow, or whose header block is far over the limit, with `COMPRESSION_ERROR` or
+/// `ENHANCE_YOUR_CALM`: the same bytes would come back, so none of these is retried.
+fn h2_refusal(e: &h2::Error) -> Option<&'static str> {
+    if !e.is_library() {
+        return None;
+    }
+    match e.reason()? {
+        h2::Reason::PROTOCOL_ERROR => Some(
+            "its header block is over the client's 256 KiB limit or malformed, \
+             or it broke the protocol",
+        ),
+        h2::Reason::COMPRESSION_ERROR | h2::Reason::ENHANCE_YOUR_CALM => {
+            Some("its header block is far over the client's 256 KiB limit or not decodable")
+        }
+        h2::Reason::FRAME_SIZE_ERROR => Some("a frame is larger than the client accepts"),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod h2_tests;
 
 #[cfg(test)]
 mod tests {

@@ -6,4 +6,6 @@ pub mod guard;
 pub mod resolver;
 pub mod robots;
 
-pub use client::{url_too_long, FetchError, FetchedPage, Fetcher, MAX_URL_BYTES};
+pub use client::{
+    url_too_long, FetchError, FetchedPage, Fetcher, MAX_H2_HEADER_LIST_BYTES, MAX_URL_BYTES,
+};
