@@ -14,7 +14,7 @@ mod merge;
 mod start;
 mod visit;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use chrono::Utc;
@@ -42,23 +42,29 @@ struct Inner {
     detector: DetectorRef,
     domain: Option<DomainLookup>,
     renderer: Option<Arc<dyn Renderer>>,
-    js_paths: Vec<String>,
+    /// The globals a rendered page is asked for, taken from the fingerprints at first render.
+    js_paths: OnceLock<Vec<String>>,
+    /// Set once the embedded fingerprints are compiled, which the first audit waits for
+    /// before its clock starts.
+    compiled: tokio::sync::OnceCell<()>,
     /// One page analysed per core at a time: more would only add threads, each with its
     /// own allocator arena and regex caches, and no throughput.
     analysis_slots: tokio::sync::Semaphore,
 }
 
-/// The embedded set is a process-wide static; a loaded dataset is shared by clones.
+/// The embedded set is a process-wide static, compiled when the first page is analysed (a
+/// worker waiting for jobs does not hold it: about 7 MB); a loaded dataset is compiled when
+/// the auditor is built, so a bad path fails at start, and is shared by clones.
 #[derive(Clone)]
 enum DetectorRef {
-    Embedded(&'static Detector),
+    Embedded,
     Loaded(Arc<Detector>),
 }
 
 impl DetectorRef {
     fn get(&self) -> &Detector {
         match self {
-            Self::Embedded(d) => d,
+            Self::Embedded => Detector::embedded(),
             Self::Loaded(d) => d,
         }
     }
@@ -88,9 +94,8 @@ impl AuditorBuilder {
                     .precedence(options.fingerprint_precedence)
                     .build()?,
             )),
-            None => DetectorRef::Embedded(Detector::embedded()),
+            None => DetectorRef::Embedded,
         };
-        let js_paths = detector.get().js_paths();
         let domain = if options.domain_lookup {
             let mut config = options.domain.clone();
             config.allow_private_networks |= options.allow_private_networks;
@@ -108,7 +113,8 @@ impl AuditorBuilder {
                 detector,
                 domain,
                 renderer: self.renderer,
-                js_paths,
+                js_paths: OnceLock::new(),
+                compiled: tokio::sync::OnceCell::new(),
                 analysis_slots: tokio::sync::Semaphore::new(
                     std::thread::available_parallelism().map_or(2, |n| n.get()),
                 ),
@@ -143,6 +149,9 @@ impl Auditor {
 
     /// Audits one lead. Site problems are results; the only error is cancellation.
     pub async fn audit(&self, lead: &Lead, ctx: &AuditContext) -> Result<AuditResult, Error> {
+        if matches!(self.inner.detector, DetectorRef::Embedded) && lead.website().is_some() {
+            self.inner.compiled.get_or_init(compile_embedded).await;
+        }
         let started = Instant::now();
         let deadline = started + self.inner.options.timeout;
         let run = self.inner.run(lead, ctx, started, deadline);
@@ -161,7 +170,19 @@ impl Auditor {
     }
 }
 
+/// Compiles the embedded fingerprints off the async threads (a no-op once done).
+async fn compile_embedded() {
+    if let Err(e) = tokio::task::spawn_blocking(Detector::embedded).await {
+        tracing::error!(error = %e, "compiling the embedded fingerprints");
+    }
+}
+
 impl Inner {
+    /// The globals a rendered page is asked for.
+    fn js_paths(&self) -> &[String] {
+        self.js_paths.get_or_init(|| self.detector.get().js_paths())
+    }
+
     async fn run(
         &self,
         lead: &Lead,

@@ -119,7 +119,7 @@ impl Inner {
             return Err(err(ErrorKind::Timeout, "no time left to render the page"));
         }
         renderer
-            .render(url, left, &self.js_paths)
+            .render(url, left, self.js_paths())
             .await
             .map_err(|e| {
                 let kind = match e {
