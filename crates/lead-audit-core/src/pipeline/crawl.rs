@@ -62,7 +62,10 @@ impl Inner {
         deadline: Instant,
     ) -> Crawl {
         ctx.report(Stage::Fetching);
-        let home = match self.fetcher.get(url, deadline).await {
+        // The lead's own connection pool, closed when the crawl returns.
+        let fetcher = self.fetcher.for_lead();
+        let fetcher = &fetcher;
+        let home = match fetcher.get(url, deadline).await {
             Ok(p) => p,
             Err(e) => return Crawl::failed(e.into()),
         };
@@ -108,8 +111,8 @@ impl Inner {
 
         // Site-wide checks run beside the crawl.
         let robots_and_checks = async {
-            let robots = Robots::fetch(&self.fetcher, &home_url, deadline).await;
-            let checks = site_checks(&self.fetcher, &home_url, &robots, deadline).await;
+            let robots = Robots::fetch(fetcher, &home_url, deadline).await;
+            let checks = site_checks(fetcher, &home_url, &robots, deadline).await;
             (robots, checks)
         };
         let home_visit = self.visit(home, ctx, region.as_deref(), deadline);
@@ -142,7 +145,7 @@ impl Inner {
         let (home_ref, region_ref) = (&home_url, region.as_deref());
         let fetched: Vec<Option<Visited>> = stream::iter(candidates)
             .map(|u| async move {
-                let page = self.fetcher.get(&u, deadline).await.ok()?;
+                let page = fetcher.get(&u, deadline).await.ok()?;
                 if page.status >= 400 || !page.is_html() || !same_site(&page.url, home_ref) {
                     return None;
                 }
