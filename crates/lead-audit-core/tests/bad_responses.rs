@@ -14,9 +14,9 @@ use std::time::Duration;
 
 use lead_audit_core::fetch::MAX_URL_BYTES;
 use lead_audit_core::pipeline::parse_website;
-use lead_audit_core::{
-    AuditContext, AuditOptions, AuditResult, Auditor, BrowserMode, ErrorKind, Lead,
-};
+use lead_audit_core::{AuditContext, AuditOptions, AuditResult, Auditor, ErrorKind, Lead};
+
+mod loopback;
 
 /// A server answering every connection with the bytes `respond` gives for the request head,
 /// then closing it. Counts connections and keeps every request head.
@@ -87,14 +87,9 @@ fn response(status: &str, headers: &str, body: &str) -> Vec<u8> {
 
 fn options() -> AuditOptions {
     AuditOptions {
-        allow_private_networks: true,
-        domain_lookup: false,
-        browser: BrowserMode::Never,
-        timeout: Duration::from_secs(30),
-        request_timeout: Duration::from_secs(10),
         // The default: a failure that is retried shows as more than one connection.
         retries: 2,
-        ..AuditOptions::default()
+        ..loopback::options()
     }
 }
 

@@ -8,9 +8,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use lead_audit_core::{AuditContext, AuditOptions, Auditor, BrowserMode, Lead};
+use lead_audit_core::{AuditContext, Auditor, Lead};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
+
+mod loopback;
 
 /// Connections accepted, requests answered, connections the client closed.
 #[derive(Default)]
@@ -72,21 +74,10 @@ async fn serve() -> (String, Arc<Counts>) {
     (url, counts)
 }
 
-fn options() -> AuditOptions {
-    AuditOptions {
-        allow_private_networks: true,
-        domain_lookup: false,
-        browser: BrowserMode::Never,
-        timeout: Duration::from_secs(30),
-        request_timeout: Duration::from_secs(10),
-        ..AuditOptions::default()
-    }
-}
-
 #[tokio::test]
 async fn a_leads_pages_share_connections_which_close_when_it_ends() {
     let (url, counts) = serve().await;
-    let auditor = Auditor::new(options()).unwrap();
+    let auditor = Auditor::new(loopback::options()).unwrap();
     let result = auditor
         .audit(&Lead::from_url(&url), &AuditContext::default())
         .await

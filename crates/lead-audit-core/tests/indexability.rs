@@ -8,7 +8,9 @@ use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener};
 use std::time::Duration;
 
-use lead_audit_core::{AuditContext, AuditOptions, AuditResult, Auditor, BrowserMode, Lead};
+use lead_audit_core::{AuditContext, AuditResult, Auditor, Lead};
+
+mod loopback;
 
 /// Serves `route(path)` → (headers, body) to every connection, one response each.
 fn serve(route: impl Fn(&str) -> (&'static str, String) + Send + 'static) -> SocketAddr {
@@ -48,15 +50,7 @@ fn serve(route: impl Fn(&str) -> (&'static str, String) + Send + 'static) -> Soc
 }
 
 async fn audit(addr: SocketAddr) -> AuditResult {
-    let options = AuditOptions {
-        allow_private_networks: true,
-        domain_lookup: false,
-        browser: BrowserMode::Never,
-        timeout: Duration::from_secs(30),
-        request_timeout: Duration::from_secs(10),
-        ..AuditOptions::default()
-    };
-    Auditor::new(options)
+    Auditor::new(loopback::options())
         .unwrap()
         .audit(
             &Lead::from_url(format!("http://{addr}/")),
