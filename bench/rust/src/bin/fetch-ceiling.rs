@@ -1,5 +1,5 @@
 //! The pipeline with parsing switched off: the same `Fetcher` (same client settings, retries,
-//! per-host limit) fetching exactly the pages a `lead-audit audit` run fetched, in the same
+//! per-host limit, a connection pool per lead) fetching exactly the pages a `lead-audit audit` run fetched, in the same
 //! order (home, then robots/sitemap/favicon and the crawled pages), at the same concurrency.
 //!
 //! Usage: fetch-ceiling <results.jsonl> <concurrency> <timeout-secs> <request-timeout-secs>
@@ -85,6 +85,8 @@ async fn one_lead(fetcher: &Fetcher, counts: &Counts, options: &AuditOptions, le
     let Ok(home) = Url::parse(&lead.url) else {
         return;
     };
+    // As in the pipeline: the lead's own connection pool, closed when it is done.
+    let fetcher = &fetcher.for_lead();
     let Ok(page) = fetcher.get(&home, deadline).await else {
         return;
     };
