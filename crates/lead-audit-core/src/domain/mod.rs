@@ -15,7 +15,7 @@ mod registrable;
 mod whois;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use chrono::{DateTime, Utc};
 
@@ -37,7 +37,8 @@ pub struct DomainLookup {
 #[derive(Debug)]
 struct Inner {
     config: DomainConfig,
-    client: reqwest::Client,
+    /// Built at the first lookup: an idle worker does not touch the TLS stack.
+    client: OnceLock<reqwest::Client>,
     resolver: net::Resolver,
     limiter: net::Limiter,
     bootstrap: bootstrap::BootstrapStore,
@@ -48,30 +49,10 @@ struct Inner {
 }
 
 impl DomainLookup {
-    /// A lookup service with the given configuration; fails only when the HTTP client cannot
-    /// be built or an option is invalid.
+    /// A lookup service with the given configuration; fails only when an option is invalid.
     pub fn new(config: DomainConfig) -> Result<Self, crate::Error> {
         config.validate()?;
         let resolver = net::Resolver::new(config.allow_private_networks, &config.resolve);
-        let redirect_guard = resolver.clone();
-        let client = reqwest::Client::builder()
-            .user_agent(config.user_agent.clone())
-            .timeout(config.timeout)
-            .connect_timeout(config.timeout)
-            .dns_resolver(Arc::new(resolver.clone()))
-            // A proxy would resolve names itself, past the guard.
-            .no_proxy()
-            .redirect(reqwest::redirect::Policy::custom(move |attempt| {
-                if attempt.previous().len() >= 5 {
-                    attempt.error("too many redirects")
-                } else if let Err(e) = redirect_guard.check_url(attempt.url()) {
-                    attempt.error(e)
-                } else {
-                    attempt.follow()
-                }
-            }))
-            .build()
-            .map_err(|e| crate::Error::Client(e.to_string()))?;
         let source = bootstrap::Source::parse(&config.rdap_bootstrap)
             .map_err(crate::Error::InvalidOptions)?;
         let cache_dir = config.cache_dir.clone().or_else(default_cache_dir);
@@ -89,7 +70,7 @@ impl DomainLookup {
                 config.failure_ttl,
             ),
             in_flight: Mutex::new(HashMap::new()),
-            client,
+            client: OnceLock::new(),
             resolver,
             config,
         };
@@ -159,10 +140,46 @@ impl Inner {
         info
     }
 
+    /// The registries' HTTP client, built on first use; `None` (logged) when the TLS stack
+    /// cannot start, and the lookup then finds no date.
+    fn client(&self) -> Option<&reqwest::Client> {
+        if let Some(client) = self.client.get() {
+            return Some(client);
+        }
+        let redirect_guard = self.resolver.clone();
+        let built = reqwest::Client::builder()
+            .user_agent(self.config.user_agent.clone())
+            .timeout(self.config.timeout)
+            .connect_timeout(self.config.timeout)
+            .dns_resolver(Arc::new(self.resolver.clone()))
+            // A proxy would resolve names itself, past the guard.
+            .no_proxy()
+            .redirect(reqwest::redirect::Policy::custom(move |attempt| {
+                if attempt.previous().len() >= 5 {
+                    attempt.error("too many redirects")
+                } else if let Err(e) = redirect_guard.check_url(attempt.url()) {
+                    attempt.error(e)
+                } else {
+                    attempt.follow()
+                }
+            }))
+            .build();
+        match built {
+            Ok(client) => Some(self.client.get_or_init(|| client)),
+            Err(e) => {
+                tracing::error!(error = %e, "building the domain lookup's HTTP client");
+                None
+            }
+        }
+    }
+
     /// RDAP at the bootstrap's services for the TLD, then WHOIS.
     async fn ask_registries(&self, name: &str) -> DomainInfo {
+        let Some(client) = self.client() else {
+            return failed(name);
+        };
         let registry = net::RegistryClient {
-            client: &self.client,
+            client,
             resolver: &self.resolver,
             limiter: &self.limiter,
         };

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::error::Error as _;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -144,7 +144,9 @@ impl HostLimiter {
 /// its own, closed when the lead ends.
 #[derive(Debug)]
 pub struct Fetcher {
-    client: reqwest::Client,
+    /// Built at the first request (about 2 µs, but it touches the TLS stack: an auditor that
+    /// has not fetched yet, such as an idle worker's, does not hold those pages).
+    client: OnceLock<reqwest::Client>,
     shared: Arc<Shared>,
 }
 
@@ -190,7 +192,7 @@ impl ClientRecipe {
 }
 
 impl Fetcher {
-    /// Builds the client from the audit options.
+    /// The fetcher for `options`; its HTTP client is built at the first request.
     pub fn new(options: &AuditOptions) -> Result<Self, Error> {
         Self::with_client(options, |builder| builder)
     }
@@ -216,7 +218,7 @@ impl Fetcher {
             adjust,
         };
         Ok(Self {
-            client: recipe.build()?,
+            client: OnceLock::new(),
             shared: Arc::new(Shared {
                 recipe,
                 limiter: HostLimiter {
@@ -237,16 +239,25 @@ impl Fetcher {
     /// copy is dropped with the lead, so are its idle connections and their read buffers
     /// (hyper keeps up to about 400 KiB per connection): with one pool for every lead, at
     /// 60 leads/s the idle connections of finished leads held more memory than the analysis.
-    /// Falls back to sharing this fetcher's pool if a client cannot be built.
     pub fn for_lead(&self) -> Fetcher {
-        let client = self.shared.recipe.build().unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "building a client for the lead; sharing the pool");
-            self.client.clone()
-        });
         Fetcher {
-            client,
+            client: OnceLock::new(),
             shared: self.shared.clone(),
         }
+    }
+
+    /// The client, built on first use. A client that cannot be built (the TLS stack failing to
+    /// start) is an `internal` error of the request.
+    fn client(&self) -> Result<&reqwest::Client, FetchError> {
+        if let Some(client) = self.client.get() {
+            return Ok(client);
+        }
+        let client = self
+            .shared
+            .recipe
+            .build()
+            .map_err(|e| FetchError::new(ErrorKind::Internal, e.to_string()))?;
+        Ok(self.client.get_or_init(|| client))
     }
 
     /// GETs `url`, following redirects (each hop checked by the guard), with retries, the
@@ -379,7 +390,7 @@ impl Fetcher {
     ) -> Result<reqwest::Response, FetchError> {
         let timeout = self.timeout_until(deadline)?;
         let accept = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5";
-        self.client
+        self.client()?
             .get(url.clone())
             .header(reqwest::header::ACCEPT, accept)
             .timeout(timeout)
