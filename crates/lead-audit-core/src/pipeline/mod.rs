@@ -52,9 +52,9 @@ struct Inner {
     analysis_slots: tokio::sync::Semaphore,
 }
 
-/// The embedded set is a process-wide static, compiled when the first page is analysed (a
-/// worker waiting for jobs does not hold it: about 7 MB); a loaded dataset is compiled when
-/// the auditor is built, so a bad path fails at start, and is shared by clones.
+/// The embedded set is a process-wide static, compiled by the first audit of a lead with a
+/// website (a worker waiting for jobs does not hold it: about 7 MB); a loaded dataset is
+/// compiled when the auditor is built, so a bad path fails at start, and is shared by clones.
 #[derive(Clone)]
 enum DetectorRef {
     Embedded,
