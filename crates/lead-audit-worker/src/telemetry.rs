@@ -18,7 +18,7 @@ use opentelemetry_sdk::trace::SdkTracerProvider;
 use opentelemetry_sdk::Resource;
 use serde_json::Value;
 use tracing_opentelemetry::OpenTelemetrySpanExt;
-use tracing_subscriber::filter::{filter_fn, Targets};
+use tracing_subscriber::filter::{filter_fn, LevelFilter, Targets};
 use tracing_subscriber::prelude::*;
 use tracing_subscriber::EnvFilter;
 
@@ -36,14 +36,7 @@ impl Telemetry {
     pub fn init() -> Result<Self, String> {
         let levels =
             EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,bullmq=warn".into());
-        // Log lines only: no span is built for the logs (spans exist for the exporter), so
-        // without export a job's stages cost nothing.
-        let logs = tracing_subscriber::fmt::layer()
-            .with_writer(std::io::stderr)
-            .with_filter(levels)
-            .with_filter(filter_fn(|meta| {
-                meta.is_event() && !crate::runner::reported_as_worker_event(meta)
-            }));
+        let logs = log_layer(levels);
         let Some(protocol) = export_protocol(&|k| std::env::var(k).ok())? else {
             tracing_subscriber::registry().with(logs).init();
             return Ok(Self { provider: None });
@@ -155,9 +148,42 @@ fn carrier(raw_opts: &str) -> Option<HashMap<String, String>> {
     carrier.contains_key("traceparent").then_some(carrier)
 }
 
+/// Log lines to stderr at `levels`. Only events: no span is built for the logs (spans exist
+/// for the exporter), so without export a job's stages cost nothing.
+fn log_layer<S>(levels: EnvFilter) -> impl tracing_subscriber::Layer<S>
+where
+    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+{
+    // The closure has no level of its own: without the hint, the subscriber's maximum level
+    // would be TRACE, every disabled `debug!`/`trace!` would be evaluated (and the `log`
+    // records of html5ever's tokenizer forwarded, one per character), which doubled the
+    // worker's CPU per page against the CLI's.
+    let hint = levels.max_level_hint().unwrap_or(LevelFilter::TRACE);
+    tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_filter(levels)
+        .with_filter(
+            filter_fn(|meta| meta.is_event() && !crate::runner::reported_as_worker_event(meta))
+                .with_max_level_hint(hint),
+        )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_log_layer_keeps_the_levels_maximum_so_disabled_calls_stay_free() {
+        use tracing::Subscriber as _;
+        for (levels, max) in [
+            ("warn", LevelFilter::WARN),
+            ("info,bullmq=warn", LevelFilter::INFO),
+            ("warn,lead_audit_core=debug", LevelFilter::DEBUG),
+        ] {
+            let subscriber = tracing_subscriber::registry().with(log_layer(EnvFilter::new(levels)));
+            assert_eq!(subscriber.max_level_hint(), Some(max), "{levels}");
+        }
+    }
 
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
         let map: HashMap<String, String> = pairs
