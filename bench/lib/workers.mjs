@@ -45,7 +45,7 @@ const auditEnv = {
   RUST_LOG: 'warn',
 };
 const sides = {
-  rust: [BIN('lead-audit-worker'), [], {}],
+  rust: [process.env.BENCH_WORKER ?? BIN('lead-audit-worker'), [], {}],
   addon: ['node', [EXAMPLE], { NAPI_RS_NATIVE_LIBRARY_PATH: ADDON }],
   plain: ['node', [join(BENCH, 'node', 'worker-plain.mjs')], {}],
 };
